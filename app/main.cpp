@@ -1,0 +1,135 @@
+// Wires the pieces together: options -> logging -> event loop -> kernel client -> routes ->
+// server -> signals. Everything that decides anything lives in lib/.
+#include "audit/advice.hpp"
+#include "audit/client.hpp"
+#include "audit/kernel_hz.hpp"
+#include "config/options.hpp"
+#include "handlers/health_handler.hpp"
+#include "handlers/landing_page.hpp"
+#include "handlers/metrics_handler.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
+#include "lae/version.hpp"
+#include "logging/logging.hpp"
+#include "metrics/process_collector.hpp"
+#include "security/privileges.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+#include <span>
+
+namespace {
+
+namespace asio = boost::asio;
+using namespace lae;
+
+std::string describe(const asio::ip::tcp::endpoint& endpoint) {
+    const auto address = endpoint.address();
+    return (address.is_v6() ? "[" + address.to_string() + "]" : address.to_string()) + ":" +
+           std::to_string(endpoint.port());
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    const auto parsed =
+        config::parse(std::span<const char* const>(argv, static_cast<std::size_t>(argc)),
+                      [](const char* name) { return std::getenv(name); });
+    switch (parsed.action) {
+    case config::outcome::help:
+    case config::outcome::version:
+        std::cout << parsed.text;
+        return EXIT_SUCCESS;
+    case config::outcome::invalid:
+        std::cerr << "linux-audit-exporter: " << parsed.text
+                  << " (see linux-audit-exporter --help)\n";
+        return 2;
+    case config::outcome::run:
+        break;
+    }
+    const auto& settings = parsed.settings;
+    logging::init(settings.log_level, settings.log_format);
+
+    asio::io_context context(1);
+    audit::client kernel(context.get_executor(), settings.audit_timeout);
+    if (const auto error = kernel.open()) {
+        logging::error("cannot open the audit netlink socket: " + audit::explain(error));
+    }
+
+    auto kernel_hz = settings.kernel_hz;
+    if (kernel_hz) {
+        logging::debug("kernel HZ " + std::to_string(*kernel_hz) + " from --kernel-hz");
+    } else {
+        const auto lookup = audit::read_kernel_hz();
+        kernel_hz = lookup.hz;
+        if (kernel_hz) {
+            logging::debug("kernel HZ " + std::to_string(*kernel_hz) + " from " + lookup.source);
+        } else {
+            logging::warn(lookup.source);
+        }
+    }
+
+    const metrics::process_collector process;
+    http::router routes;
+    routes.add(settings.metrics_path, handlers::metrics_handler(kernel, process, kernel_hz));
+    routes.add(settings.health_path, handlers::health_handler(kernel));
+    if (settings.metrics_path != "/" && settings.health_path != "/") {
+        routes.add("/", handlers::landing_page(settings.metrics_path, settings.health_path));
+    }
+
+    http::server_limits limits;
+    limits.max_connections = settings.max_connections;
+    limits.read_timeout = settings.read_timeout;
+    limits.idle_timeout = settings.idle_timeout;
+    http::server server(context, routes, limits);
+    if (const auto problem = server.listen(settings.listen); !problem.empty()) {
+        logging::error(problem);
+        return EXIT_FAILURE;
+    }
+    const auto listening = describe(server.local_endpoint());
+
+    // The socket and the listener are open: nothing else needs more than CAP_AUDIT_CONTROL.
+    logging::info(security::drop_privileges(server.local_endpoint().port() < 1024));
+
+    server.start();
+    kernel.async_get_status([&](const auto& error, const audit::status& status) {
+        std::string line = std::string("linux-audit-exporter ") + version + " (revision " +
+                           revision + ") listening on " + listening + "; ";
+        if (error) {
+            logging::warn(line + "the kernel did not answer the audit status query: " +
+                          audit::explain(error));
+        } else {
+            logging::info(line + "the kernel answered the audit status query (enabled " +
+                          std::to_string(status.enabled.value_or(0)) + ")");
+        }
+    });
+
+    asio::signal_set signals(context, SIGINT, SIGTERM);
+    asio::steady_timer grace(context);
+    signals.async_wait([&](const boost::system::error_code& error, int signal_number) {
+        if (error) {
+            return;
+        }
+        logging::info(std::string("received ") + (signal_number == SIGINT ? "SIGINT" : "SIGTERM") +
+                      ", finishing responses in flight and exiting");
+        server.stop([&] {
+            kernel.close();
+            grace.cancel();
+        });
+        // Whatever still runs after this is cut short, so that we exit within a second.
+        grace.expires_after(std::chrono::milliseconds(900));
+        grace.async_wait([&](const boost::system::error_code& wait_error) {
+            if (!wait_error) {
+                context.stop();
+            }
+        });
+    });
+
+    context.run();
+    logging::info("stopped");
+    return EXIT_SUCCESS;
+}

@@ -1,0 +1,216 @@
+#include "audit/client.hpp"
+
+#include "audit/advice.hpp"
+#include "logging/logging.hpp"
+
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/asio/post.hpp>
+#include <fcntl.h>
+#include <linux/netlink.h>
+
+namespace lae::audit {
+namespace {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+
+constexpr std::size_t receive_buffer_size = 64 * 1024;
+
+error_code errno_error(int value) {
+    return {value, boost::system::system_category()};
+}
+
+} // namespace
+
+client::client(asio::any_io_executor executor, std::chrono::milliseconds timeout)
+    : executor_(executor), timeout_(timeout), socket_(executor),
+      status_flight_(executor, audit_get, "audit status"),
+      rules_flight_(executor, audit_list_rules, "audit rules"),
+      receive_buffer_(receive_buffer_size) {}
+
+client::~client() {
+    // No handler runs from a destructor: whoever waits is going away with the event loop.
+    status_flight_.waiters.clear();
+    rules_flight_.waiters.clear();
+    error_code ignored;
+    socket_.close(ignored);
+}
+
+error_code client::open() {
+    if (socket_.is_open()) {
+        return {};
+    }
+    error_code error;
+    socket_.open(asio::generic::raw_protocol(AF_NETLINK, NETLINK_AUDIT), error);
+    if (error) {
+        return error;
+    }
+    // Not inherited by anything we might exec; the descriptor grants audit control.
+    ::fcntl(socket_.native_handle(), F_SETFD, FD_CLOEXEC);
+    sockaddr_nl local{};
+    local.nl_family = AF_NETLINK; // nl_pid 0: the kernel assigns our port id
+    socket_.bind(asio::generic::raw_protocol::endpoint(&local, sizeof local, NETLINK_AUDIT), error);
+    if (!error) {
+        socket_.non_blocking(true, error);
+    }
+    if (error) {
+        error_code ignored;
+        socket_.close(ignored);
+        return error;
+    }
+    next_sequence_ = 1;
+    receive();
+    return {};
+}
+
+void client::close() {
+    error_code ignored;
+    socket_.close(ignored);
+    fail_all(asio::error::operation_aborted);
+}
+
+void client::async_get_status(status_handler handler) {
+    join(status_flight_, std::move(handler));
+}
+
+void client::async_count_rules(rules_handler handler) {
+    join(rules_flight_, std::move(handler));
+}
+
+template <typename Result, typename Handler>
+void client::join(flight<Result>& f, Handler&& handler) {
+    f.waiters.push_back(std::forward<Handler>(handler));
+    if (!f.sequence) {
+        start(f);
+    }
+}
+
+template <typename Result> void client::start(flight<Result>& f) {
+    if (const auto error = open()) {
+        fail_later(f, error);
+        return;
+    }
+    const std::uint32_t sequence = next_sequence_++;
+    std::array<std::byte, request_size> request{};
+    const auto size = encode_request(f.request_type, sequence, request);
+    error_code error;
+    // The kernel handles a netlink request inside sendmsg, so this returns at once; the
+    // answer arrives later on the receive side, with errors as NLMSG_ERROR replies.
+    socket_.send(asio::buffer(request.data(), size), 0, error);
+    if (error) {
+        error_code ignored;
+        socket_.close(ignored); // a fresh socket next time
+        fail_later(f, error);
+        return;
+    }
+    ++requests_sent_;
+    f.sequence = sequence;
+    f.partial = Result{};
+    f.timer.expires_after(timeout_);
+    f.timer.async_wait([this, &f, sequence](const error_code& wait_error) {
+        if (wait_error == asio::error::operation_aborted || f.sequence != sequence) {
+            return;
+        }
+        finish(f, errno_error(ETIMEDOUT), Result{});
+    });
+}
+
+template <typename Result> void client::fail_later(flight<Result>& f, error_code error) {
+    // Complete from the event loop, never from inside the caller's own call.
+    f.sequence = 0; // no reply can match: sequence 0 is never sent
+    asio::post(executor_, [this, &f, error] { finish(f, error, Result{}); });
+}
+
+template <typename Result>
+void client::finish(flight<Result>& f, const error_code& error, const Result& result) {
+    f.sequence.reset();
+    f.timer.cancel();
+    if (error != f.last_error && error != asio::error::operation_aborted) {
+        if (error) {
+            logging::warn(std::string(f.query_name) + " query failing: " + explain(error));
+        } else {
+            logging::info(std::string(f.query_name) + " query succeeds again");
+        }
+        f.last_error = error;
+    }
+    // Handlers may start the next query of this kind: hand them a flight that is idle.
+    auto waiters = std::move(f.waiters);
+    f.waiters.clear();
+    for (auto& waiter : waiters) {
+        waiter(error, result);
+    }
+}
+
+void client::fail_all(const error_code& error) {
+    if (status_flight_.sequence) {
+        finish(status_flight_, error, status{});
+    }
+    if (rules_flight_.sequence) {
+        finish(rules_flight_, error, std::uint32_t{});
+    }
+}
+
+void client::receive() {
+    socket_.async_receive(
+        asio::buffer(receive_buffer_),
+        [this](const error_code& error, std::size_t size) { on_receive(error, size); });
+}
+
+void client::on_receive(const error_code& error, std::size_t size) {
+    if (error == asio::error::operation_aborted) {
+        return; // closed on purpose; whoever closed it has failed the waiters
+    }
+    if (error) {
+        // ENOBUFS and the like: replies were lost; start over on a fresh socket.
+        error_code ignored;
+        socket_.close(ignored);
+        fail_all(error);
+        return;
+    }
+    const auto parsed = parse_datagram(std::span(receive_buffer_.data(), size));
+    for (const auto& reply : parsed.messages) {
+        dispatch(reply);
+    }
+    if (socket_.is_open()) {
+        receive();
+    }
+}
+
+void client::dispatch(const message& reply) {
+    if (status_flight_.sequence == reply.sequence) {
+        switch (reply.kind) {
+        case message_kind::status:
+            finish(status_flight_, {}, reply.audit_status);
+            break;
+        case message_kind::error:
+            finish(status_flight_, errno_error(reply.error_number), status{});
+            break;
+        case message_kind::malformed:
+            finish(status_flight_, errno_error(EBADMSG), status{});
+            break;
+        default:
+            break; // the ack, in whichever order it comes
+        }
+    } else if (rules_flight_.sequence == reply.sequence) {
+        switch (reply.kind) {
+        case message_kind::rule:
+            ++rules_flight_.partial;
+            break;
+        case message_kind::done:
+            finish(rules_flight_, {}, rules_flight_.partial);
+            break;
+        case message_kind::error:
+            finish(rules_flight_, errno_error(reply.error_number), std::uint32_t{});
+            break;
+        case message_kind::malformed:
+            finish(rules_flight_, errno_error(EBADMSG), std::uint32_t{});
+            break;
+        default:
+            break;
+        }
+    }
+    // Anything else answers a query that already timed out: dropped.
+}
+
+} // namespace lae::audit

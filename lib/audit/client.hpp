@@ -1,0 +1,84 @@
+// The audit netlink socket on the event loop. Every query is asynchronous; at most one query
+// of each kind is in flight, and everyone who asks meanwhile shares its answer.
+#pragma once
+
+#include "audit/protocol.hpp"
+
+#include <array>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/generic/raw_protocol.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/system/error_code.hpp>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace lae::audit {
+
+class client {
+public:
+    using status_handler = std::function<void(const boost::system::error_code&, const status&)>;
+    using rules_handler =
+        std::function<void(const boost::system::error_code&, std::uint32_t rule_count)>;
+
+    client(boost::asio::any_io_executor executor, std::chrono::milliseconds timeout);
+    client(const client&) = delete;
+    client& operator=(const client&) = delete;
+    ~client();
+
+    // Opens the socket now, so that a start-up failure (no audit in this kernel, no file
+    // descriptors) shows at once. Queries reopen it by themselves after an error.
+    boost::system::error_code open();
+
+    // Completes with the kernel's struct audit_status, or an error whose value is the errno.
+    void async_get_status(status_handler handler);
+
+    // Completes with the number of loaded audit rules (AUDIT_LIST_RULES).
+    void async_count_rules(rules_handler handler);
+
+    // Closes the socket; queries in flight complete with operation_aborted.
+    void close();
+
+    // How many requests went to the kernel; lets tests see that concurrent scrapes coalesce.
+    std::uint64_t requests_sent() const noexcept { return requests_sent_; }
+
+private:
+    template <typename Result> struct flight {
+        flight(boost::asio::any_io_executor executor, std::uint16_t type, std::string_view name)
+            : request_type(type), query_name(name), timer(std::move(executor)) {}
+        std::uint16_t request_type;
+        std::string_view query_name;
+        std::optional<std::uint32_t> sequence; // set while a request is in flight
+        boost::asio::steady_timer timer;
+        std::vector<std::function<void(const boost::system::error_code&, const Result&)>> waiters;
+        Result partial{};
+        boost::system::error_code last_error; // for logging only changes of state
+    };
+
+    template <typename Result, typename Handler> void join(flight<Result>& f, Handler&& handler);
+    template <typename Result> void start(flight<Result>& f);
+    template <typename Result>
+    void finish(flight<Result>& f, const boost::system::error_code& error, const Result& result);
+    template <typename Result> void fail_later(flight<Result>& f, boost::system::error_code error);
+
+    void receive();
+    void on_receive(const boost::system::error_code& error, std::size_t size);
+    void dispatch(const message& reply);
+    void fail_all(const boost::system::error_code& error);
+
+    boost::asio::any_io_executor executor_;
+    std::chrono::milliseconds timeout_;
+    boost::asio::generic::raw_protocol::socket socket_;
+    std::uint32_t next_sequence_ = 1;
+    std::uint64_t requests_sent_ = 0;
+    flight<status> status_flight_;
+    flight<std::uint32_t> rules_flight_;
+    // One reply part at most: a datagram holds one status, or one rule (tens of bytes to a few
+    // KiB; a rule with many long paths stays well below 64 KiB).
+    std::vector<std::byte> receive_buffer_;
+};
+
+} // namespace lae::audit

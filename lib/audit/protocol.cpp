@@ -1,0 +1,133 @@
+#include "audit/protocol.hpp"
+
+#include <array>
+#include <cstring>
+#include <linux/audit.h>
+#include <linux/netlink.h>
+
+namespace lae::audit {
+namespace {
+
+static_assert(sizeof(nlmsghdr) == request_size);
+static_assert(audit_get == AUDIT_GET && audit_list_rules == AUDIT_LIST_RULES);
+
+// Reads a host-order integer from possibly unaligned bytes (netlink is host-endian).
+template <typename T> T load(std::span<const std::byte> bytes, std::size_t offset) noexcept {
+    T value{};
+    std::memcpy(&value, bytes.data() + offset, sizeof value);
+    return value;
+}
+
+constexpr std::size_t align4(std::size_t n) noexcept {
+    return (n + 3U) & ~std::size_t{3};
+}
+
+// Field offsets in struct audit_status, in the kernel's order.
+constexpr std::array status_fields = {
+    std::pair{offsetof(audit_status, enabled), &status::enabled},
+    std::pair{offsetof(audit_status, failure), &status::failure},
+    std::pair{offsetof(audit_status, pid), &status::pid},
+    std::pair{offsetof(audit_status, rate_limit), &status::rate_limit},
+    std::pair{offsetof(audit_status, backlog_limit), &status::backlog_limit},
+    std::pair{offsetof(audit_status, lost), &status::lost},
+    std::pair{offsetof(audit_status, backlog), &status::backlog},
+    std::pair{offsetof(audit_status, feature_bitmap), &status::feature_bitmap},
+    std::pair{offsetof(audit_status, backlog_wait_time), &status::backlog_wait_time},
+    std::pair{offsetof(audit_status, backlog_wait_time_actual), &status::backlog_wait_time_actual},
+};
+
+message classify(const nlmsghdr& header, std::span<const std::byte> payload) {
+    message result;
+    result.type = header.nlmsg_type;
+    result.sequence = header.nlmsg_seq;
+    switch (header.nlmsg_type) {
+    case NLMSG_ERROR: {
+        if (payload.size() < sizeof(int)) {
+            result.kind = message_kind::malformed;
+            break;
+        }
+        const int code = load<int>(payload, 0);
+        result.kind = code == 0 ? message_kind::ack : message_kind::error;
+        // The kernel sends -errno; a positive or absurd value is still an error, not an ack.
+        result.error_number = code < 0 ? -code : code;
+        break;
+    }
+    case NLMSG_DONE:
+        result.kind = message_kind::done;
+        break;
+    case AUDIT_GET:
+        // The smallest reply we can use covers `enabled`, the first field after `mask`.
+        if (payload.size() < offsetof(audit_status, enabled) + sizeof(std::uint32_t)) {
+            result.kind = message_kind::malformed;
+            break;
+        }
+        result.kind = message_kind::status;
+        result.audit_status = parse_status_payload(payload);
+        break;
+    case AUDIT_LIST_RULES:
+        result.kind = message_kind::rule;
+        break;
+    default:
+        result.kind = message_kind::other;
+        break;
+    }
+    return result;
+}
+
+} // namespace
+
+std::size_t encode_request(std::uint16_t type, std::uint32_t sequence,
+                           std::span<std::byte, request_size> out) noexcept {
+    nlmsghdr header{};
+    header.nlmsg_len = sizeof header;
+    header.nlmsg_type = type;
+    header.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+    header.nlmsg_seq = sequence;
+    header.nlmsg_pid = 0; // addressed to the kernel
+    std::memcpy(out.data(), &header, sizeof header);
+    return sizeof header;
+}
+
+status parse_status_payload(std::span<const std::byte> payload) noexcept {
+    status result;
+    for (const auto& [offset, field] : status_fields) {
+        if (payload.size() >= offset + sizeof(std::uint32_t)) {
+            result.*field = load<std::uint32_t>(payload, offset);
+        }
+    }
+    return result;
+}
+
+parse_result parse_datagram(std::span<const std::byte> bytes) {
+    parse_result result;
+    std::size_t offset = 0;
+    while (bytes.size() - offset >= sizeof(nlmsghdr)) {
+        const auto header = load<nlmsghdr>(bytes, offset);
+        const std::size_t length = header.nlmsg_len;
+        if (length < sizeof(nlmsghdr)) {
+            result.truncated = true;
+            return result;
+        }
+        if (length > bytes.size() - offset) {
+            // Cut short (by the receive buffer or in transit): keep who it was for, so the
+            // waiting query fails at once instead of timing out, but trust none of its bytes.
+            message cut;
+            cut.kind = message_kind::malformed;
+            cut.type = header.nlmsg_type;
+            cut.sequence = header.nlmsg_seq;
+            result.messages.push_back(cut);
+            result.truncated = true;
+            return result;
+        }
+        const auto payload = bytes.subspan(offset + sizeof(nlmsghdr), length - sizeof(nlmsghdr));
+        result.messages.push_back(classify(header, payload));
+        // The last message may lack its alignment padding; never step past the end.
+        offset += std::min(align4(length), bytes.size() - offset);
+    }
+    if (offset != bytes.size()) {
+        result.truncated = true; // trailing bytes too short for a header
+    }
+    return result;
+}
+
+} // namespace lae::audit

@@ -1,0 +1,42 @@
+#include "handlers/health_handler.hpp"
+
+#include "audit/advice.hpp"
+
+#include <array>
+#include <cstdio>
+
+namespace lae::handlers {
+
+std::string unhealthy_body(std::string_view why) {
+    std::string body = R"({"status":"unhealthy","error":")";
+    for (const char c : why) {
+        if (c == '"' || c == '\\') {
+            body += '\\';
+            body += c;
+        } else if (static_cast<unsigned char>(c) < 0x20) {
+            std::array<char, 8> escaped{};
+            std::snprintf(escaped.data(), escaped.size(), "\\u%04x",
+                          static_cast<unsigned>(static_cast<unsigned char>(c)));
+            body += escaped.data();
+        } else {
+            body += c;
+        }
+    }
+    body += "\"}\n";
+    return body;
+}
+
+void health_handler::operator()(const http::request& /*incoming*/,
+                                const http::responder& respond) const {
+    kernel_->async_get_status([respond](const auto& error, const audit::status& /*status*/) {
+        if (error) {
+            respond(http::make_response(http::beast_http::status::service_unavailable,
+                                        "application/json", unhealthy_body(audit::explain(error))));
+        } else {
+            respond(http::make_response(http::beast_http::status::ok, "application/json",
+                                        "{\"status\":\"healthy\"}\n"));
+        }
+    });
+}
+
+} // namespace lae::handlers

@@ -1,0 +1,25 @@
+// The request and response types every handler speaks, and how a handler answers.
+#pragma once
+
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace lae::http {
+
+namespace beast_http = boost::beast::http;
+
+using request = beast_http::request<beast_http::string_body>;
+using response = beast_http::response<beast_http::string_body>;
+
+// Called exactly once with the response; may be called later, from the event loop.
+using responder = std::function<void(response)>;
+
+// A route's handler: answers a GET (the session turns it into a HEAD answer when needed).
+using handler = std::function<void(const request&, responder)>;
+
+response make_response(beast_http::status status, std::string_view content_type, std::string body);
+
+} // namespace lae::http

@@ -1,0 +1,39 @@
+#include "http/router.hpp"
+
+#include <algorithm>
+
+namespace lae::http {
+
+response make_response(beast_http::status status, std::string_view content_type, std::string body) {
+    response res{status, 11};
+    res.set(beast_http::field::content_type, content_type);
+    res.body() = std::move(body);
+    return res;
+}
+
+void router::add(std::string path, handler route_handler) {
+    routes_.emplace_back(std::move(path), std::move(route_handler));
+}
+
+void router::route(const request& incoming, const responder& respond) const {
+    std::string_view target = incoming.target();
+    target = target.substr(0, target.find_first_of("?#")); // the query does not choose a route
+    const auto found = std::find_if(routes_.begin(), routes_.end(),
+                                    [target](const auto& route) { return route.first == target; });
+    if (found == routes_.end()) {
+        respond(make_response(beast_http::status::not_found, "text/plain; charset=utf-8",
+                              "404 page not found\n"));
+        return;
+    }
+    const auto method = incoming.method();
+    if (method != beast_http::verb::get && method != beast_http::verb::head) {
+        auto res = make_response(beast_http::status::method_not_allowed,
+                                 "text/plain; charset=utf-8", "405 method not allowed\n");
+        res.set(beast_http::field::allow, "GET, HEAD");
+        respond(std::move(res));
+        return;
+    }
+    found->second(incoming, respond);
+}
+
+} // namespace lae::http

@@ -1,0 +1,307 @@
+#include "http/server.hpp"
+
+#include "logging/logging.hpp"
+
+#include <boost/asio/ip/v6_only.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <list>
+#include <optional>
+
+namespace lae::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+using boost::system::error_code;
+
+constexpr std::string_view plain_text = "text/plain; charset=utf-8";
+
+} // namespace
+
+class session;
+
+// Who is connected, and which connections wait idle for a request (oldest first), so that a
+// full house sheds the longest-idle connection rather than the new scrape. Shared by the
+// server and its sessions, so that either may go first.
+class connection_registry {
+public:
+    explicit connection_registry(std::size_t limit) : limit_(limit) {}
+
+    std::size_t size() const { return count_; }
+    bool stopping() const { return stopping_; }
+
+    std::list<session*>::iterator add() {
+        ++count_;
+        return idle_.end();
+    }
+    void remove(std::list<session*>::iterator& position) {
+        forget_idle(position);
+        --count_;
+        if (stopping_ && count_ == 0 && on_drained_) {
+            auto drained = std::move(on_drained_);
+            on_drained_ = nullptr;
+            drained();
+        }
+    }
+    void mark_idle(session* who, std::list<session*>::iterator& position) {
+        forget_idle(position);
+        position = idle_.insert(idle_.end(), who);
+    }
+    void forget_idle(std::list<session*>::iterator& position) {
+        if (position != idle_.end()) {
+            idle_.erase(position);
+            position = idle_.end();
+        }
+    }
+    // Makes room for one more connection; false when every connection is busy.
+    bool make_room();
+    void stop(std::function<void()> on_drained);
+
+private:
+    std::size_t limit_;
+    std::size_t count_ = 0;
+    bool stopping_ = false;
+    std::list<session*> idle_;
+    std::function<void()> on_drained_;
+};
+
+class session : public std::enable_shared_from_this<session> {
+public:
+    session(tcp::socket&& socket, const router& routes, const server_limits& limits,
+            std::shared_ptr<connection_registry> registry)
+        : stream_(std::move(socket)), buffer_(limits.header_limit + limits.body_limit),
+          routes_(routes), limits_(limits), registry_(std::move(registry)),
+          idle_position_(registry_->add()) {}
+
+    session(const session&) = delete;
+    session& operator=(const session&) = delete;
+    ~session() { registry_->remove(idle_position_); }
+
+    void start() { read_request(); }
+
+    // Closes the connection; the pending read completes with an error and the session ends.
+    void close() {
+        registry_->forget_idle(idle_position_);
+        error_code ignored;
+        stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+        stream_.close();
+    }
+
+private:
+    void read_request() {
+        if (registry_->stopping()) {
+            close();
+            return;
+        }
+        registry_->mark_idle(this, idle_position_);
+        parser_.emplace();
+        parser_->header_limit(limits_.header_limit);
+        parser_->body_limit(limits_.body_limit);
+        stream_.expires_after(first_request_ ? limits_.read_timeout : limits_.idle_timeout);
+        beast_http::async_read(stream_, buffer_, *parser_,
+                               beast::bind_front_handler(&session::on_read, shared_from_this()));
+    }
+
+    void on_read(error_code error, std::size_t /*bytes*/) {
+        registry_->forget_idle(idle_position_);
+        first_request_ = false;
+        if (error == beast_http::error::end_of_stream || error == beast::error::timeout ||
+            error == asio::error::operation_aborted) {
+            close();
+            return;
+        }
+        if (error) {
+            answer_malformed(error);
+            return;
+        }
+        request_ = parser_->release();
+        head_ = request_.method() == beast_http::verb::head;
+        keep_alive_ = request_.keep_alive();
+        stream_.expires_never(); // the handler bounds its own wait (the audit query timeout)
+        routes_.route(request_, [self = shared_from_this()](response answer) {
+            self->write_response(std::move(answer));
+        });
+    }
+
+    // A request we could not parse gets one 4xx answer and the connection closes, since the
+    // rest of the byte stream can no longer be trusted.
+    void answer_malformed(const error_code& error) {
+        const bool protocol_error =
+            error.category() ==
+                beast_http::make_error_code(beast_http::error::header_limit).category() ||
+            error == asio::error::message_size;
+        if (!protocol_error) {
+            close(); // a network error, not a protocol one: nobody to answer
+            return;
+        }
+        auto status = beast_http::status::bad_request;
+        if (error == beast_http::error::header_limit ||
+            error == beast_http::error::buffer_overflow || error == asio::error::message_size) {
+            status = beast_http::status::request_header_fields_too_large;
+        } else if (error == beast_http::error::body_limit) {
+            status = beast_http::status::payload_too_large;
+        }
+        keep_alive_ = false;
+        head_ = false;
+        write_response(make_response(status, plain_text,
+                                     std::to_string(static_cast<unsigned>(status)) + " " +
+                                         std::string(beast_http::obsolete_reason(status)) + "\n"));
+    }
+
+    void write_response(response answer) {
+        response_ = std::move(answer);
+        response_.version(11);
+        response_.keep_alive(keep_alive_ && !registry_->stopping());
+        response_.prepare_payload();
+        if (head_) {
+            response_.body().clear(); // Content-Length stays that of the GET answer
+        }
+        stream_.expires_after(limits_.write_timeout);
+        beast_http::async_write(stream_, response_,
+                                beast::bind_front_handler(&session::on_write, shared_from_this()));
+    }
+
+    void on_write(error_code error, std::size_t /*bytes*/) {
+        if (error || !response_.keep_alive()) {
+            close();
+            return;
+        }
+        response_ = {}; // free the body before waiting for the next request
+        read_request();
+    }
+
+    beast::tcp_stream stream_;
+    beast::flat_buffer buffer_;
+    const router& routes_;
+    server_limits limits_;
+    std::shared_ptr<connection_registry> registry_;
+    std::list<session*>::iterator idle_position_;
+    std::optional<beast_http::request_parser<beast_http::string_body>> parser_;
+    request request_;
+    response response_;
+    bool first_request_ = true;
+    bool head_ = false;
+    bool keep_alive_ = true;
+};
+
+bool connection_registry::make_room() {
+    if (count_ < limit_) {
+        return true;
+    }
+    if (idle_.empty()) {
+        return false;
+    }
+    // The front waited longest; closing it makes its session end on its own soon after.
+    session* oldest = idle_.front();
+    oldest->close();
+    return true;
+}
+
+void connection_registry::stop(std::function<void()> on_drained) {
+    stopping_ = true;
+    on_drained_ = std::move(on_drained);
+    while (!idle_.empty()) {
+        idle_.front()->close(); // close() takes it off the idle list
+    }
+    if (count_ == 0 && on_drained_) {
+        auto drained = std::move(on_drained_);
+        on_drained_ = nullptr;
+        drained();
+    }
+}
+
+server::server(asio::io_context& context, const router& routes, server_limits limits)
+    : context_(context), routes_(routes), limits_(limits), acceptor_(context),
+      accept_retry_(context),
+      registry_(std::make_shared<connection_registry>(limits.max_connections)) {}
+
+server::~server() = default;
+
+std::string server::listen(const config::listen_address& address) {
+    const std::string shown =
+        (address.host.find(':') != std::string::npos ? "[" + address.host + "]" : address.host) +
+        ":" + std::to_string(address.port);
+    error_code error;
+    tcp::resolver resolver(context_);
+    const auto endpoints =
+        resolver.resolve(address.host, std::to_string(address.port),
+                         tcp::resolver::passive | tcp::resolver::numeric_service, error);
+    if (error || endpoints.empty()) {
+        return "cannot resolve listen address " + shown + ": " + error.message();
+    }
+    const tcp::endpoint endpoint = endpoints.begin()->endpoint();
+    acceptor_.open(endpoint.protocol(), error);
+    if (!error) {
+        acceptor_.set_option(asio::socket_base::reuse_address(true), error);
+    }
+    if (!error && endpoint.address().is_v6() && endpoint.address().is_unspecified()) {
+        acceptor_.set_option(asio::ip::v6_only(false), error); // [::] serves IPv4 too
+    }
+    if (!error) {
+        acceptor_.bind(endpoint, error);
+    }
+    if (!error) {
+        acceptor_.listen(asio::socket_base::max_listen_connections, error);
+    }
+    if (error) {
+        error_code ignored;
+        acceptor_.close(ignored);
+        return "cannot listen on " + shown + ": " + error.message();
+    }
+    return {};
+}
+
+tcp::endpoint server::local_endpoint() const {
+    error_code ignored;
+    return acceptor_.local_endpoint(ignored);
+}
+
+std::size_t server::connections() const {
+    return registry_->size();
+}
+
+void server::start() {
+    accept();
+}
+
+void server::accept() {
+    acceptor_.async_accept([this](error_code error, tcp::socket socket) {
+        if (error == asio::error::operation_aborted || !acceptor_.is_open()) {
+            return;
+        }
+        if (error) {
+            // Out of descriptors and the like: try again shortly instead of spinning.
+            logging::warn("cannot accept a connection: " + error.message());
+            accept_retry_.expires_after(std::chrono::milliseconds(100));
+            accept_retry_.async_wait([this](error_code wait_error) {
+                if (!wait_error) {
+                    accept();
+                }
+            });
+            return;
+        }
+        if (registry_->make_room()) {
+            std::make_shared<session>(std::move(socket), routes_, limits_, registry_)->start();
+        } else {
+            error_code ignored;
+            socket.close(ignored); // every connection is mid-request: shed the newcomer
+        }
+        accept();
+    });
+}
+
+void server::stop(std::function<void()> on_drained) {
+    error_code ignored;
+    acceptor_.close(ignored);
+    accept_retry_.cancel();
+    registry_->stop(std::move(on_drained));
+}
+
+} // namespace lae::http

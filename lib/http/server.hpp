@@ -1,0 +1,62 @@
+// The Beast HTTP/1.1 server on the shared event loop: a listener that accepts, sessions that
+// read a request, ask the router and write the answer, keep-alive, limits and timeouts.
+#pragma once
+
+#include "config/options.hpp"
+#include "http/router.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/system/error_code.hpp>
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace lae::http {
+
+struct server_limits {
+    std::size_t max_connections = 512;
+    std::chrono::milliseconds read_timeout{10000}; // to receive a whole request
+    std::chrono::milliseconds idle_timeout{60000}; // between requests on a kept-alive connection
+    std::chrono::milliseconds write_timeout{10000};
+    std::uint32_t header_limit = 8 * 1024;
+    std::uint64_t body_limit = 16 * 1024; // a scrape has no body; other requests get 405
+};
+
+class connection_registry;
+
+class server {
+public:
+    server(boost::asio::io_context& context, const router& routes, server_limits limits);
+    server(const server&) = delete;
+    server& operator=(const server&) = delete;
+    ~server();
+
+    // Resolves and binds the address; on failure returns a sentence naming the address and
+    // the reason.
+    std::string listen(const config::listen_address& address);
+    boost::asio::ip::tcp::endpoint local_endpoint() const;
+
+    void start();
+
+    // Stops accepting, closes idle connections, lets responses in flight finish (their
+    // connections then close) and calls `on_drained` when no connection is left.
+    void stop(std::function<void()> on_drained);
+
+    std::size_t connections() const;
+
+private:
+    void accept();
+
+    boost::asio::io_context& context_;
+    const router& routes_;
+    server_limits limits_;
+    boost::asio::ip::tcp::acceptor acceptor_;
+    boost::asio::steady_timer accept_retry_;
+    std::shared_ptr<connection_registry> registry_;
+};
+
+} // namespace lae::http

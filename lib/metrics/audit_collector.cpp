@@ -1,0 +1,41 @@
+#include "metrics/audit_collector.hpp"
+
+#include "lae/version.hpp"
+#include "metrics/catalogue.hpp"
+
+namespace lae::metrics {
+
+void collect_audit(std::vector<family>& out, const audit_answers& answers) {
+    out.push_back(make_family(series::up, answers.status ? 1 : 0));
+    if (answers.status) {
+        for (const auto& s : status_catalogue()) {
+            const auto& field = (*answers.status).*(s.field);
+            if (!field) {
+                continue; // this kernel did not send it: absent, never zero
+            }
+            if (s.conversion == scale::jiffies_to_seconds) {
+                if (!answers.kernel_hz) {
+                    continue; // unknown HZ: no guess
+                }
+                out.push_back(make_family(s.about, static_cast<double>(*field) /
+                                                       static_cast<double>(*answers.kernel_hz)));
+            } else {
+                out.push_back(make_family(s.about, static_cast<double>(*field)));
+            }
+        }
+    }
+    if (answers.rule_count) {
+        out.push_back(make_family(series::rules, static_cast<double>(*answers.rule_count)));
+    }
+    out.push_back(make_family(series::scrape_duration, answers.scrape_duration_seconds));
+}
+
+family build_info_family() {
+    const auto& d = series::build_info;
+    return family{d.name,
+                  d.type,
+                  d.help,
+                  {sample{{label{"version", version}, label{"revision", revision}}, 1}}};
+}
+
+} // namespace lae::metrics

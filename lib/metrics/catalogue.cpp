@@ -1,0 +1,154 @@
+#include "metrics/catalogue.hpp"
+
+#include <array>
+#include <string>
+
+namespace lae::metrics {
+namespace {
+
+using audit::status;
+constexpr auto gauge = metric_type::gauge;
+constexpr auto counter = metric_type::counter;
+
+constexpr std::string_view kernel = "kernel AUDIT_GET (struct audit_status)";
+
+// The first eight keep the Go exporter's names and types, so that dashboards and alerts keep
+// working; their help says what they really are. The rest are the correct forms.
+constexpr std::array<status_series, 12> status_table = {{
+    {{"linux_audit_backlog", gauge, "records",
+      "Audit records queued in the kernel now, waiting for the audit daemon to read them.", kernel},
+     &status::backlog,
+     scale::as_is},
+    {{"linux_audit_backlog_limit", gauge, "records",
+      "Most audit records the kernel will queue for the audit daemon (auditctl -b); 0 means "
+      "no limit. When the queue is full, tasks wait and then records are lost.",
+      kernel},
+     &status::backlog_limit,
+     scale::as_is},
+    {{"linux_audit_backlog_wait_time", gauge, "jiffies",
+      "How long a task may wait for room in a full backlog, in kernel jiffies (1/CONFIG_HZ "
+      "seconds, not milliseconds); see linux_audit_backlog_wait_time_seconds.",
+      kernel},
+     &status::backlog_wait_time,
+     scale::as_is},
+    {{"linux_audit_backlog_wait_time_actual", gauge, "jiffies",
+      "Total time tasks have waited for room in a full backlog, in kernel jiffies; grows "
+      "until reset (a counter, kept a gauge for compatibility); see "
+      "linux_audit_backlog_wait_time_actual_seconds_total.",
+      kernel},
+     &status::backlog_wait_time_actual,
+     scale::as_is},
+    {{"linux_audit_enabled", gauge, "state",
+      "Kernel audit state: 0 disabled, 1 enabled, 2 enabled and locked until reboot.", kernel},
+     &status::enabled,
+     scale::as_is},
+    {{"linux_audit_failure", gauge, "mode",
+      "Failure-to-log mode (auditctl -f), what the kernel does when it cannot log a record: "
+      "0 silent, 1 printk, 2 panic. A setting, not an error count.",
+      kernel},
+     &status::failure,
+     scale::as_is},
+    {{"linux_audit_lost", gauge, "records",
+      "Audit records the kernel has lost since boot or the last reset (a counter, kept a "
+      "gauge for compatibility); see linux_audit_lost_total.",
+      kernel},
+     &status::lost,
+     scale::as_is},
+    {{"linux_audit_rate_limit", gauge, "records/second",
+      "Most audit records per second the kernel will send (auditctl -r); 0 means no limit.",
+      kernel},
+     &status::rate_limit,
+     scale::as_is},
+    {{"linux_audit_daemon_pid", gauge, "pid",
+      "PID of the audit daemon registered with the kernel; 0 when none, and records then go "
+      "to the kernel log, where they are easily lost.",
+      kernel},
+     &status::pid,
+     scale::as_is},
+    {{"linux_audit_lost", counter, "records",
+      "Audit records the kernel has lost to the rate limit, a full backlog or lack of memory; "
+      "reset by auditctl --reset-lost, wraps at 2^32.",
+      kernel},
+     &status::lost,
+     scale::as_is},
+    {{"linux_audit_backlog_wait_time_seconds", gauge, "seconds",
+      "How long a task may wait for room in a full backlog before its record is lost.",
+      "kernel AUDIT_GET, jiffies / CONFIG_HZ; left out when CONFIG_HZ is unknown"},
+     &status::backlog_wait_time,
+     scale::jiffies_to_seconds},
+    {{"linux_audit_backlog_wait_time_actual_seconds", counter, "seconds",
+      "Total time tasks have waited for room in a full audit backlog; reset by auditctl "
+      "--reset_backlog_wait_time_actual.",
+      "kernel AUDIT_GET, jiffies / CONFIG_HZ; left out when CONFIG_HZ is unknown"},
+     &status::backlog_wait_time_actual,
+     scale::jiffies_to_seconds},
+}};
+
+} // namespace
+
+std::span<const status_series> status_catalogue() {
+    return status_table;
+}
+
+namespace series {
+const descriptor up{"linux_audit_up", gauge, "boolean",
+                    "1 when the kernel answered this scrape's audit status query, 0 when not "
+                    "(the log says why); the other linux_audit_ status series are then absent.",
+                    "the AUDIT_GET query's outcome"};
+const descriptor rules{"linux_audit_rules", gauge, "rules",
+                       "Audit rules loaded in the kernel (auditctl -l); 0 after a daemon "
+                       "restart that failed to load them.",
+                       "kernel AUDIT_LIST_RULES; left out when that query fails"};
+const descriptor scrape_duration{"linux_audit_scrape_duration_seconds", gauge, "seconds",
+                                 "Time this scrape spent querying the kernel.", "the exporter"};
+const descriptor build_info{"linux_audit_exporter_build_info", gauge, "info",
+                            "Always 1; the labels name the exporter's version and revision.",
+                            "the exporter"};
+const descriptor process_cpu{"process_cpu_seconds", counter, "seconds",
+                             "User and system CPU time the exporter has used.", "/proc/self/stat"};
+const descriptor process_resident_memory{"process_resident_memory_bytes", gauge, "bytes",
+                                         "Resident memory of the exporter.", "/proc/self/stat"};
+const descriptor process_virtual_memory{"process_virtual_memory_bytes", gauge, "bytes",
+                                        "Virtual memory of the exporter.", "/proc/self/stat"};
+const descriptor process_start_time{"process_start_time_seconds", gauge, "seconds",
+                                    "When the exporter started, in seconds since the Unix epoch.",
+                                    "/proc/self/stat, /proc/stat"};
+const descriptor process_open_fds{"process_open_fds", gauge, "descriptors",
+                                  "File descriptors the exporter has open.", "/proc/self/fd"};
+const descriptor process_max_fds{"process_max_fds", gauge, "descriptors",
+                                 "Most file descriptors the exporter may open.",
+                                 "getrlimit(RLIMIT_NOFILE)"};
+} // namespace series
+
+std::string markdown_table() {
+    std::string out = "| metric | type | unit | meaning | source |\n|---|---|---|---|---|\n";
+    auto row = [&out](const descriptor& d) {
+        out += "| `";
+        out += d.name;
+        if (d.type == counter) {
+            out += "_total";
+        }
+        out += "` | ";
+        out += d.type == counter ? "counter" : "gauge";
+        out += " | ";
+        out += d.unit;
+        out += " | ";
+        out += d.help;
+        out += " | ";
+        out += d.source;
+        out += " |\n";
+    };
+    row(series::up);
+    for (const auto& s : status_table) {
+        row(s.about);
+    }
+    for (const auto* d :
+         {&series::rules, &series::scrape_duration, &series::build_info, &series::process_cpu,
+          &series::process_resident_memory, &series::process_virtual_memory,
+          &series::process_start_time, &series::process_open_fds, &series::process_max_fds}) {
+        row(*d);
+    }
+    return out;
+}
+
+} // namespace lae::metrics
