@@ -23,9 +23,12 @@ error_code errno_error(int value) {
 
 } // namespace
 
-client::client(asio::any_io_executor executor, std::chrono::milliseconds timeout)
-    : executor_(executor), timeout_(timeout), socket_(executor),
-      status_flight_(executor, audit_get, "audit status"),
+static_assert(client::default_protocol == NETLINK_AUDIT);
+
+client::client(asio::any_io_executor executor, std::chrono::milliseconds timeout,
+               int netlink_protocol)
+    : executor_(executor), timeout_(timeout), netlink_protocol_(netlink_protocol),
+      socket_(executor), status_flight_(executor, audit_get, "audit status"),
       rules_flight_(executor, audit_list_rules, "audit rules"),
       receive_buffer_(receive_buffer_size) {}
 
@@ -42,7 +45,7 @@ error_code client::open() {
         return {};
     }
     error_code error;
-    socket_.open(asio::generic::raw_protocol(AF_NETLINK, NETLINK_AUDIT), error);
+    socket_.open(asio::generic::raw_protocol(AF_NETLINK, netlink_protocol_), error);
     if (error) {
         return error;
     }
@@ -50,7 +53,8 @@ error_code client::open() {
     ::fcntl(socket_.native_handle(), F_SETFD, FD_CLOEXEC);
     sockaddr_nl local{};
     local.nl_family = AF_NETLINK; // nl_pid 0: the kernel assigns our port id
-    socket_.bind(asio::generic::raw_protocol::endpoint(&local, sizeof local, NETLINK_AUDIT), error);
+    socket_.bind(asio::generic::raw_protocol::endpoint(&local, sizeof local, netlink_protocol_),
+                 error);
     if (!error) {
         socket_.non_blocking(true, error);
     }
@@ -60,13 +64,15 @@ error_code client::open() {
         return error;
     }
     next_sequence_ = 1;
-    receive();
+    ++socket_generation_;
+    receiving_ = false;
     return {};
 }
 
 void client::close() {
     error_code ignored;
     socket_.close(ignored);
+    receiving_ = false;
     fail_all(asio::error::operation_aborted);
 }
 
@@ -106,6 +112,9 @@ template <typename Result> void client::start(flight<Result>& f) {
     }
     ++requests_sent_;
     f.sequence = sequence;
+    if (!receiving_) {
+        receive();
+    }
     f.partial = Result{};
     f.timer.expires_after(timeout_);
     f.timer.async_wait([this, &f, sequence](const error_code& wait_error) {
@@ -134,6 +143,10 @@ void client::finish(flight<Result>& f, const error_code& error, const Result& re
         }
         f.last_error = error;
     }
+    if (receiving_ && !in_flight()) {
+        error_code ignored;
+        socket_.cancel(ignored); // a timeout ended the last query: stop waiting for its reply
+    }
     // Handlers may start the next query of this kind: hand them a flight that is idle.
     auto waiters = std::move(f.waiters);
     f.waiters.clear();
@@ -152,29 +165,42 @@ void client::fail_all(const error_code& error) {
 }
 
 void client::receive() {
+    receiving_ = true;
     socket_.async_receive(
         asio::buffer(receive_buffer_),
-        [this](const error_code& error, std::size_t size) { on_receive(error, size); });
+        [this, generation = socket_generation_](const error_code& error, std::size_t size) {
+            // A receive from a socket since closed and replaced is over.
+            if (generation == socket_generation_) {
+                on_receive(error, size);
+            }
+        });
 }
 
 void client::on_receive(const error_code& error, std::size_t size) {
-    if (error == asio::error::operation_aborted) {
-        return; // closed on purpose; whoever closed it has failed the waiters
-    }
-    if (error) {
+    receiving_ = false;
+    if (error && error != asio::error::operation_aborted) {
         // ENOBUFS and the like: replies were lost; start over on a fresh socket.
         error_code ignored;
         socket_.close(ignored);
         fail_all(error);
         return;
     }
-    const auto parsed = parse_datagram(std::span(receive_buffer_.data(), size));
-    for (const auto& reply : parsed.messages) {
-        dispatch(reply);
+    if (!error) {
+        const auto parsed = parse_datagram(std::span(receive_buffer_.data(), size));
+        for (const auto& reply : parsed.messages) {
+            dispatch(reply);
+        }
     }
-    if (socket_.is_open()) {
+    // Listen on only while a query is out: an idle client holds no pending operation, and a
+    // late reply waits in the socket until the next query drops it as stale. (After a cancel,
+    // a query may have started meanwhile.)
+    if (socket_.is_open() && !receiving_ && in_flight()) {
         receive();
     }
+}
+
+bool client::in_flight() const {
+    return status_flight_.sequence.has_value() || rules_flight_.sequence.has_value();
 }
 
 void client::dispatch(const message& reply) {

@@ -24,7 +24,11 @@ public:
     using rules_handler =
         std::function<void(const boost::system::error_code&, std::uint32_t rule_count)>;
 
-    client(boost::asio::any_io_executor executor, std::chrono::milliseconds timeout);
+    // `netlink_protocol` is NETLINK_AUDIT in real use; tests pass another family to meet a
+    // kernel that acks but never answers (a real timeout, no fake).
+    client(boost::asio::any_io_executor executor, std::chrono::milliseconds timeout,
+           int netlink_protocol = default_protocol);
+    static constexpr int default_protocol = 9; // NETLINK_AUDIT
     client(const client&) = delete;
     client& operator=(const client&) = delete;
     ~client();
@@ -68,12 +72,16 @@ private:
     void on_receive(const boost::system::error_code& error, std::size_t size);
     void dispatch(const message& reply);
     void fail_all(const boost::system::error_code& error);
+    bool in_flight() const;
 
     boost::asio::any_io_executor executor_;
     std::chrono::milliseconds timeout_;
+    int netlink_protocol_;
     boost::asio::generic::raw_protocol::socket socket_;
     std::uint32_t next_sequence_ = 1;
     std::uint64_t requests_sent_ = 0;
+    bool receiving_ = false;              // an async_receive is pending on socket_
+    std::uint64_t socket_generation_ = 0; // which open() a pending receive belongs to
     flight<status> status_flight_;
     flight<std::uint32_t> rules_flight_;
     // One reply part at most: a datagram holds one status, or one rule (tens of bytes to a few

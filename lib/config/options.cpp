@@ -46,12 +46,13 @@ std::string environment_name(const setting& s) {
 }
 
 po::options_description describe() {
-    po::options_description description("Options");
+    po::options_description description("Options", 100, 50);
     auto add = description.add_options();
     add("help,h", "print this help and exit");
     add("version", "print the version and exit");
     for (const auto& s : settings) {
-        const std::string help = std::string(s.help) + " [$" + environment_name(s) + "]";
+        // The variable first: a long name at a line's end would be split by the wrapping.
+        const std::string help = "$" + environment_name(s) + ": " + s.help;
         add(s.flag, po::value<std::string>()->value_name("VALUE"), help.c_str());
     }
     // The Prometheus ecosystem spells these with dots; accept both spellings.
@@ -65,9 +66,9 @@ std::string help_text(const po::options_description& description) {
     out << "linux-audit-exporter " << version
         << ": export the Linux kernel audit status as Prometheus metrics\n\n"
         << "Usage: linux-audit-exporter [options]\n\n"
-        << description << "\nEvery option can also be set by the environment variable shown "
-        << "in brackets; a flag beats its variable.\nNeeds CAP_AUDIT_CONTROL and the host PID "
-        << "namespace; root is not needed.\n";
+        << description << "\nEvery option can also be set by the environment variable named "
+        << "before its help;\na flag beats its variable.\n\nNeeds CAP_AUDIT_CONTROL and the "
+        << "host PID namespace; root is not needed.\n";
     return out.str();
 }
 

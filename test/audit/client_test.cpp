@@ -1,0 +1,129 @@
+#define BOOST_TEST_MODULE audit client
+// Runs against the real kernel: needs CAP_AUDIT_CONTROL in the initial namespaces (root on
+// the check machines). Values are compared with auditctl in test/integration.
+#include "audit/client.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/test/unit_test.hpp>
+#include <cerrno>
+
+using namespace lae::audit;
+using boost::system::error_code;
+using namespace std::chrono_literals;
+
+namespace {
+constexpr int netlink_kobject_uevent = 15; // acks an AUDIT_GET and never answers it
+constexpr int netlink_unsupported = 5;     // no such netlink family in this kernel
+} // namespace
+
+BOOST_AUTO_TEST_CASE(status_from_the_kernel_has_every_field_of_a_modern_kernel) {
+    boost::asio::io_context context;
+    client kernel(context.get_executor(), 2s);
+    std::optional<status> answer;
+    error_code failure;
+    kernel.async_get_status([&](const error_code& e, const status& s) {
+        failure = e;
+        answer = s;
+    });
+    context.run();
+    BOOST_TEST_REQUIRE(!failure, failure.message());
+    BOOST_TEST(*answer->enabled <= 2U);
+    BOOST_TEST(*answer->failure <= 2U);
+    BOOST_TEST(answer->backlog_limit.has_value());
+    BOOST_TEST(answer->backlog_wait_time_actual.has_value()); // Linux >= 5.9 here
+    BOOST_TEST(kernel.requests_sent() == 1U);
+}
+
+BOOST_AUTO_TEST_CASE(concurrent_queries_share_one_request) {
+    boost::asio::io_context context;
+    client kernel(context.get_executor(), 2s);
+    int answered = 0;
+    for (int i = 0; i < 300; ++i) {
+        kernel.async_get_status([&](const error_code& e, const status& s) {
+            BOOST_TEST(!e);
+            BOOST_TEST(s.enabled.has_value());
+            ++answered;
+        });
+    }
+    context.run();
+    BOOST_TEST(answered == 300);
+    BOOST_TEST(kernel.requests_sent() == 1U);
+}
+
+BOOST_AUTO_TEST_CASE(a_query_after_an_answer_asks_again) {
+    boost::asio::io_context context;
+    client kernel(context.get_executor(), 2s);
+    int answered = 0;
+    std::function<void(const error_code&, const status&)> again;
+    again = [&](const error_code& e, const status&) {
+        BOOST_TEST(!e);
+        if (++answered < 50) {
+            kernel.async_get_status(again); // from inside a completion: must start anew
+        }
+    };
+    kernel.async_get_status(again);
+    context.run();
+    BOOST_TEST(answered == 50);
+    BOOST_TEST(kernel.requests_sent() == 50U);
+}
+
+BOOST_AUTO_TEST_CASE(status_and_rules_in_flight_together) {
+    boost::asio::io_context context;
+    client kernel(context.get_executor(), 2s);
+    std::optional<std::uint32_t> rules;
+    bool got_status = false;
+    kernel.async_count_rules([&](const error_code& e, std::uint32_t count) {
+        BOOST_TEST(!e, e.message());
+        rules = count;
+    });
+    kernel.async_get_status([&](const error_code& e, const status&) { got_status = !e; });
+    context.run();
+    BOOST_TEST(got_status);
+    BOOST_TEST(rules.has_value());
+}
+
+BOOST_AUTO_TEST_CASE(a_silent_kernel_times_out_and_later_replies_are_dropped) {
+    boost::asio::io_context context;
+    client silent(context.get_executor(), 30ms, netlink_kobject_uevent);
+    int timeouts = 0;
+    for (int i = 0; i < 3; ++i) {
+        silent.async_get_status([&](const error_code& e, const status& s) {
+            BOOST_TEST(e.value() == ETIMEDOUT);
+            BOOST_TEST(!s.enabled.has_value());
+            ++timeouts;
+        });
+    }
+    const auto started = std::chrono::steady_clock::now();
+    context.run();
+    BOOST_TEST(timeouts == 3);
+    BOOST_TEST(silent.requests_sent() == 1U);
+    BOOST_TEST((std::chrono::steady_clock::now() - started < 2s));
+}
+
+BOOST_AUTO_TEST_CASE(no_such_protocol_fails_with_its_errno_and_never_inline) {
+    boost::asio::io_context context;
+    client missing(context.get_executor(), 1s, netlink_unsupported);
+    BOOST_TEST(missing.open().value() == EPROTONOSUPPORT);
+    bool called = false;
+    missing.async_get_status([&](const error_code& e, const status&) {
+        BOOST_TEST(e.value() == EPROTONOSUPPORT);
+        called = true;
+    });
+    BOOST_TEST(!called); // completion comes from the event loop, not from inside the call
+    context.run();
+    BOOST_TEST(called);
+    BOOST_TEST(missing.requests_sent() == 0U);
+}
+
+BOOST_AUTO_TEST_CASE(close_aborts_waiters_and_the_next_query_reopens) {
+    boost::asio::io_context context;
+    client kernel(context.get_executor(), 2s);
+    error_code first;
+    kernel.async_get_status([&](const error_code& e, const status&) { first = e; });
+    kernel.close();
+    BOOST_TEST((first == boost::asio::error::operation_aborted));
+    error_code second = boost::asio::error::would_block;
+    kernel.async_get_status([&](const error_code& e, const status&) { second = e; });
+    context.run();
+    BOOST_TEST(!second, second.message());
+}

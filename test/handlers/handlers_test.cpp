@@ -1,0 +1,96 @@
+#define BOOST_TEST_MODULE handlers
+#include "audit/client.hpp"
+#include "handlers/health_handler.hpp"
+#include "handlers/landing_page.hpp"
+#include "handlers/metrics_handler.hpp"
+#include "http/gzip.hpp"
+#include "lae/version.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/test/unit_test.hpp>
+
+using namespace lae;
+namespace bh = boost::beast::http;
+
+namespace {
+
+http::response call(boost::asio::io_context& context, const http::handler& h,
+                    http::request incoming) {
+    std::optional<http::response> answer;
+    h(incoming, [&](http::response r) { answer = std::move(r); });
+    context.run();
+    context.restart();
+    BOOST_TEST_REQUIRE(answer.has_value());
+    return *answer;
+}
+
+http::request get(std::string target) {
+    return http::request{bh::verb::get, target, 11};
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(metrics_from_the_real_kernel_in_text_and_openmetrics_with_gzip) {
+    boost::asio::io_context context;
+    audit::client kernel(context.get_executor(), std::chrono::seconds(2));
+    const metrics::process_collector process;
+    const http::handler h = handlers::metrics_handler(kernel, process, 250U);
+
+    const auto text = call(context, h, get("/metrics"));
+    BOOST_TEST(text.result_int() == 200U);
+    BOOST_TEST(text[bh::field::content_type] == "text/plain; version=0.0.4; charset=utf-8");
+    BOOST_TEST(text.body().find("\nlinux_audit_up 1\n") != std::string::npos);
+    BOOST_TEST(text.body().find("\nlinux_audit_rules ") != std::string::npos);
+
+    auto request = get("/metrics");
+    request.set(bh::field::accept, "application/openmetrics-text;version=1.0.0");
+    request.set(bh::field::accept_encoding, "gzip");
+    const auto om = call(context, h, request);
+    BOOST_TEST(om[bh::field::content_type] ==
+               "application/openmetrics-text; version=1.0.0; charset=utf-8");
+    BOOST_TEST(om[bh::field::content_encoding] == "gzip");
+    const auto body = http::gunzip(om.body());
+    BOOST_TEST(body.ends_with("# EOF\n"));
+    BOOST_TEST(body.find("\n# TYPE linux_audit_lost counter\nlinux_audit_lost_total ") !=
+               std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(metrics_when_the_kernel_is_silent_is_up_zero_alone) {
+    boost::asio::io_context context;
+    // NETLINK_KOBJECT_UEVENT acks the request but never answers it: a real timeout.
+    audit::client silent(context.get_executor(), std::chrono::milliseconds(50), 15);
+    const metrics::process_collector process;
+    const auto answer =
+        call(context, handlers::metrics_handler(silent, process, 250U), get("/metrics"));
+    BOOST_TEST(answer.result_int() == 200U);
+    BOOST_TEST(answer.body().find("\nlinux_audit_up 0\n") != std::string::npos);
+    BOOST_TEST(answer.body().find("linux_audit_backlog") == std::string::npos);
+    BOOST_TEST(answer.body().find("linux_audit_rules") == std::string::npos);
+    BOOST_TEST(answer.body().find("process_open_fds") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(health_follows_the_kernel) {
+    boost::asio::io_context context;
+    audit::client kernel(context.get_executor(), std::chrono::seconds(2));
+    const auto healthy = call(context, handlers::health_handler(kernel), get("/healthz"));
+    BOOST_TEST(healthy.result_int() == 200U);
+    BOOST_TEST(healthy.body() == "{\"status\":\"healthy\"}\n");
+
+    audit::client silent(context.get_executor(), std::chrono::milliseconds(50), 15);
+    const auto sick = call(context, handlers::health_handler(silent), get("/healthz"));
+    BOOST_TEST(sick.result_int() == 503U);
+    BOOST_TEST(sick.body().starts_with("{\"status\":\"unhealthy\",\"error\":\""));
+    BOOST_TEST(sick.body().find("did not answer") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(unhealthy_body_escapes_for_json) {
+    BOOST_TEST(handlers::unhealthy_body("a\"b\\c\nd") ==
+               "{\"status\":\"unhealthy\",\"error\":\"a\\\"b\\\\c\\u000ad\"}\n");
+}
+
+BOOST_AUTO_TEST_CASE(landing_page_links_the_configured_paths_escaped) {
+    const handlers::landing_page page("/custom<metrics>", "/h");
+    BOOST_TEST(page.html().find("href=\"/custom&lt;metrics&gt;\"") != std::string::npos);
+    BOOST_TEST(page.html().find("href=\"/h\"") != std::string::npos);
+    BOOST_TEST(page.html().find(lae::version) != std::string::npos);
+}

@@ -1,0 +1,31 @@
+#define BOOST_TEST_MODULE http gzip
+#include "http/gzip.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+using namespace lae::http;
+
+BOOST_AUTO_TEST_CASE(round_trip) {
+    std::string text;
+    for (int i = 0; i < 200; ++i) {
+        text += "linux_audit_backlog " + std::to_string(i) + "\n";
+    }
+    const auto packed = gzip(text);
+    BOOST_TEST_REQUIRE(!packed.empty());
+    BOOST_TEST(packed.size() < text.size() / 2);
+    BOOST_TEST(static_cast<unsigned char>(packed[0]) == 0x1fU); // gzip magic
+    BOOST_TEST(static_cast<unsigned char>(packed[1]) == 0x8bU);
+    BOOST_TEST(gunzip(packed) == text);
+}
+
+BOOST_AUTO_TEST_CASE(empty_input_is_a_valid_member) {
+    const auto packed = gzip("");
+    BOOST_TEST(!packed.empty());
+    BOOST_TEST(gunzip(packed).empty());
+}
+
+BOOST_AUTO_TEST_CASE(corrupt_input_does_not_decompress) {
+    auto packed = gzip("hello hello hello");
+    packed[packed.size() / 2] = static_cast<char>(packed[packed.size() / 2] ^ 0x55);
+    BOOST_TEST(gunzip(packed) != "hello hello hello");
+}

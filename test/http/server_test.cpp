@@ -1,0 +1,261 @@
+#define BOOST_TEST_MODULE http server
+// The real server on loopback with the real kernel behind it, driven by Beast clients.
+#include "audit/client.hpp"
+#include "handlers/health_handler.hpp"
+#include "handlers/metrics_handler.hpp"
+#include "http/server.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/test/unit_test.hpp>
+#include <future>
+#include <thread>
+
+using namespace lae;
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bh = beast::http;
+using tcp = asio::ip::tcp;
+using namespace std::chrono_literals;
+
+namespace {
+
+// The exporter's pieces on their own thread and event loop, as in main.
+struct running_exporter {
+    asio::io_context context{1};
+    audit::client kernel{context.get_executor(), 2s};
+    metrics::process_collector process;
+    http::router routes;
+    std::unique_ptr<http::server> server;
+    std::thread thread;
+    std::uint16_t port = 0;
+
+    explicit running_exporter(http::server_limits limits = {}) {
+        routes.add("/metrics", handlers::metrics_handler(kernel, process, 250U));
+        routes.add("/healthz", handlers::health_handler(kernel));
+        server = std::make_unique<http::server>(context, routes, limits);
+        const auto problem = server->listen({"127.0.0.1", 0});
+        BOOST_TEST_REQUIRE(problem.empty(), problem);
+        port = server->local_endpoint().port();
+        server->start();
+        thread = std::thread([this] { context.run(); });
+    }
+    ~running_exporter() {
+        asio::post(context, [this] { server->stop([this] { kernel.close(); }); });
+        thread.join();
+    }
+    std::size_t requests_to_kernel() {
+        std::promise<std::size_t> count;
+        asio::post(context, [&] { count.set_value(kernel.requests_sent()); });
+        return count.get_future().get();
+    }
+};
+
+struct connection {
+    asio::io_context context;
+    beast::tcp_stream stream{context};
+    beast::flat_buffer buffer;
+
+    explicit connection(std::uint16_t port) {
+        stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+        stream.expires_after(10s);
+    }
+    bh::response<bh::string_body> ask(bh::verb method, const std::string& target,
+                                      bool keep_alive = true) {
+        bh::request<bh::string_body> request{method, target, 11};
+        request.set(bh::field::host, "localhost");
+        request.keep_alive(keep_alive);
+        bh::write(stream, request);
+        return receive(method == bh::verb::head);
+    }
+    void send_raw(std::string_view bytes) { asio::write(stream, asio::buffer(bytes)); }
+    bh::response<bh::string_body> receive(bool head = false) {
+        bh::response_parser<bh::string_body> parser;
+        parser.skip(head);
+        bh::read(stream, buffer, parser);
+        return parser.release();
+    }
+    // True when the server has closed the connection.
+    bool closed_by_server() {
+        beast::error_code error;
+        std::array<char, 1> byte{};
+        stream.expires_after(5s);
+        stream.read_some(asio::buffer(byte), error);
+        return error == asio::error::eof || error == asio::error::connection_reset;
+    }
+};
+
+bool complete_scrape(const std::string& body) {
+    return body.find("\nlinux_audit_up 1\n") != std::string::npos &&
+           body.find("\nlinux_audit_backlog_limit ") != std::string::npos &&
+           body.find("\nlinux_audit_rules ") != std::string::npos &&
+           body.find("\nprocess_max_fds ") != std::string::npos && body.ends_with("\n");
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(scrape_health_404_405_and_head) {
+    running_exporter exporter;
+    connection c(exporter.port);
+    const auto metrics = c.ask(bh::verb::get, "/metrics");
+    BOOST_TEST(metrics.result_int() == 200U);
+    BOOST_TEST(complete_scrape(metrics.body()));
+
+    const auto health = c.ask(bh::verb::get, "/healthz");
+    BOOST_TEST(health.result_int() == 200U);
+    BOOST_TEST(health.body() == "{\"status\":\"healthy\"}\n");
+
+    BOOST_TEST(c.ask(bh::verb::get, "/nope").result_int() == 404U);
+    const auto post = c.ask(bh::verb::post, "/metrics");
+    BOOST_TEST(post.result_int() == 405U);
+    BOOST_TEST(post[bh::field::allow] == "GET, HEAD");
+
+    const auto head = c.ask(bh::verb::head, "/healthz");
+    BOOST_TEST(head.result_int() == 200U);
+    BOOST_TEST(head[bh::field::content_length] == "21");
+    BOOST_TEST(head.body().empty());
+    // Still in step after a HEAD: the next answer is read whole.
+    BOOST_TEST(c.ask(bh::verb::get, "/healthz").body() == "{\"status\":\"healthy\"}\n");
+}
+
+BOOST_AUTO_TEST_CASE(keep_alive_and_close) {
+    running_exporter exporter;
+    connection c(exporter.port);
+    for (int i = 0; i < 5; ++i) {
+        const auto answer = c.ask(bh::verb::get, "/metrics");
+        BOOST_TEST(answer.keep_alive());
+        BOOST_TEST(complete_scrape(answer.body()));
+    }
+    const auto last = c.ask(bh::verb::get, "/metrics", false);
+    BOOST_TEST(!last.keep_alive());
+    BOOST_TEST(c.closed_by_server());
+}
+
+BOOST_AUTO_TEST_CASE(hundreds_of_simultaneous_scrapes_all_complete_and_coalesce) {
+    running_exporter exporter;
+    constexpr int clients = 300;
+    constexpr int rounds = 3;
+    asio::io_context load;
+    struct client_state {
+        beast::tcp_stream stream;
+        beast::flat_buffer buffer;
+        bh::request<bh::empty_body> request{bh::verb::get, "/metrics", 11};
+        bh::response<bh::string_body> response;
+        int done = 0;
+        explicit client_state(asio::io_context& c) : stream(c) {}
+    };
+    std::vector<std::unique_ptr<client_state>> states;
+    int complete = 0;
+    int failed = 0;
+    const tcp::endpoint target(asio::ip::make_address("127.0.0.1"), exporter.port);
+    std::function<void(client_state&)> next;
+    next = [&](client_state& s) {
+        s.response = {};
+        bh::async_write(s.stream, s.request, [&](beast::error_code e, std::size_t) {
+            if (e) {
+                ++failed;
+                return;
+            }
+            bh::async_read(s.stream, s.buffer, s.response, [&](beast::error_code r, std::size_t) {
+                if (r || s.response.result_int() != 200U || !complete_scrape(s.response.body())) {
+                    ++failed;
+                    return;
+                }
+                ++complete;
+                if (++s.done < rounds) {
+                    next(s);
+                }
+            });
+        });
+    };
+    for (int i = 0; i < clients; ++i) {
+        states.push_back(std::make_unique<client_state>(load));
+        auto& s = *states.back();
+        s.request.set(bh::field::host, "localhost");
+        s.stream.expires_after(30s);
+        s.stream.async_connect(target, [&](beast::error_code e) {
+            if (e) {
+                ++failed;
+                return;
+            }
+            next(s);
+        });
+    }
+    load.run();
+    BOOST_TEST(failed == 0);
+    BOOST_TEST(complete == clients * rounds);
+    // Scrapes that arrive while a query is out share it: far fewer kernel round trips.
+    const auto asked = exporter.requests_to_kernel();
+    BOOST_TEST_MESSAGE("kernel requests for " << clients * rounds << " scrapes: " << asked);
+    BOOST_TEST(asked < static_cast<std::size_t>(clients * rounds));
+
+    // And the exporter is as good as new after the burst.
+    connection after(exporter.port);
+    BOOST_TEST(complete_scrape(after.ask(bh::verb::get, "/metrics").body()));
+}
+
+BOOST_AUTO_TEST_CASE(garbage_gets_400_and_a_closed_connection) {
+    running_exporter exporter;
+    connection c(exporter.port);
+    c.send_raw("THIS IS NOT HTTP\r\n\r\n");
+    BOOST_TEST(c.receive().result_int() == 400U);
+    BOOST_TEST(c.closed_by_server());
+    connection next(exporter.port);
+    BOOST_TEST(complete_scrape(next.ask(bh::verb::get, "/metrics").body()));
+}
+
+BOOST_AUTO_TEST_CASE(huge_header_gets_431_and_huge_body_413) {
+    running_exporter exporter;
+    {
+        connection c(exporter.port);
+        c.send_raw("GET /metrics HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'a') +
+                   "\r\n\r\n");
+        BOOST_TEST(c.receive().result_int() == 431U);
+    }
+    {
+        connection c(exporter.port);
+        c.send_raw("POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000\r\n\r\n");
+        BOOST_TEST(c.receive().result_int() == 413U);
+    }
+    connection next(exporter.port);
+    BOOST_TEST(complete_scrape(next.ask(bh::verb::get, "/metrics").body()));
+}
+
+BOOST_AUTO_TEST_CASE(a_full_house_of_idle_connections_does_not_block_a_scrape) {
+    http::server_limits limits;
+    limits.max_connections = 16;
+    running_exporter exporter(limits);
+    std::vector<std::unique_ptr<connection>> idle;
+    for (int i = 0; i < 40; ++i) {
+        idle.push_back(std::make_unique<connection>(exporter.port));
+        idle.back()->send_raw("GET /metrics HTTP/1.1\r\n"); // slowloris: never finishes
+    }
+    connection scraper(exporter.port);
+    BOOST_TEST(complete_scrape(scraper.ask(bh::verb::get, "/metrics").body()));
+}
+
+BOOST_AUTO_TEST_CASE(idle_connections_time_out) {
+    http::server_limits limits;
+    limits.read_timeout = 200ms;
+    running_exporter exporter(limits);
+    connection c(exporter.port);
+    c.send_raw("GET /metrics HTTP/1.1\r\n");
+    const auto started = std::chrono::steady_clock::now();
+    BOOST_TEST(c.closed_by_server());
+    BOOST_TEST((std::chrono::steady_clock::now() - started < 3s));
+}
+
+BOOST_AUTO_TEST_CASE(pipelined_requests_are_answered_in_order) {
+    running_exporter exporter;
+    connection c(exporter.port);
+    std::string burst;
+    for (int i = 0; i < 20; ++i) {
+        burst += "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+    }
+    c.send_raw(burst);
+    for (int i = 0; i < 20; ++i) {
+        BOOST_TEST(c.receive().body() == "{\"status\":\"healthy\"}\n");
+    }
+}
