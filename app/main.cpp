@@ -100,8 +100,8 @@ int main(int argc, char** argv) {
         std::string line = std::string("linux-audit-exporter ") + version + " (revision " +
                            revision + ") listening on " + listening + "; ";
         if (error) {
-            logging::warn(line + "the kernel did not answer the audit status query: " +
-                          audit::explain(error));
+            logging::warn(line + "the kernel did not answer the audit status query (" +
+                          error.message() + "; see the line before for what to do)");
         } else {
             logging::info(line + "the kernel answered the audit status query (enabled " +
                           std::to_string(status.enabled.value_or(0)) + ")");

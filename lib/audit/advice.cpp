@@ -10,7 +10,7 @@ std::string explain(const boost::system::error_code& error) {
         switch (error.value()) {
         case EPERM:
         case EACCES:
-            return "the kernel denied the audit status query (" + error.message() +
+            return "the kernel denied the audit query (" + error.message() +
                    "): the exporter needs CAP_AUDIT_CONTROL and must run in the host PID "
                    "namespace (docker: --cap-add AUDIT_CONTROL --pid=host; Kubernetes: "
                    "capability AUDIT_CONTROL and hostPID: true)";

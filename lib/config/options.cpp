@@ -52,7 +52,11 @@ po::options_description describe() {
     add("version", "print the version and exit");
     for (const auto& s : settings) {
         // The variable first: a long name at a line's end would be split by the wrapping.
-        const std::string help = "$" + environment_name(s) + ": " + s.help;
+        // (Appended rather than "$" + name: GCC 12 warns falsely on that operator+, PR 105329.)
+        std::string help = "$";
+        help += environment_name(s);
+        help += ": ";
+        help += s.help;
         add(s.flag, po::value<std::string>()->value_name("VALUE"), help.c_str());
     }
     // The Prometheus ecosystem spells these with dots; accept both spellings.

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# The command line, the environment, the routes and the lifecycle of the real binary.
+source "$(dirname "$0")/common.sh"
+require curl
+
+out=$("$EXPORTER" --help)
+check "--help exits 0 and lists every flag with its variable" \
+    grep -q -- '--listen-address' <<<"$out"
+for word in --metrics-path --health-path --log-level --version LINUX_AUDIT_EXPORTER_HEALTH_PATH; do
+    check "--help mentions $word" grep -q -- "$word" <<<"$out"
+done
+check "--version names the version" grep -qE '^linux-audit-exporter [0-9]+\.[0-9]+\.[0-9]+' \
+    <<<"$("$EXPORTER" --version)"
+
+set +e
+err=$("$EXPORTER" --no-such-flag 2>&1 >/dev/null); code=$?
+set -e
+check "unknown flag exits 2" test "$code" -eq 2
+check "unknown flag: one line naming it" bash -c '[[ $(wc -l <<<"$1") -eq 1 && $1 == *no-such-flag* ]]' _ "$err"
+
+set +e
+err=$("$EXPORTER" --log-level=loud 2>&1 >/dev/null); code=$?
+set -e
+check "bad value exits 2 naming the option" bash -c '[[ $1 -eq 2 && $2 == *--log-level* ]]' _ "$code" "$err"
+
+set +e
+err=$(LINUX_AUDIT_EXPORTER_LISTEN_ADDRESS=nowhere "$EXPORTER" 2>&1 >/dev/null); code=$?
+set -e
+check "bad variable exits 2 naming the variable" \
+    bash -c '[[ $1 -eq 2 && $2 == *LINUX_AUDIT_EXPORTER_LISTEN_ADDRESS* ]]' _ "$code" "$err"
+
+# Environment and precedence, on the real server.
+LINUX_AUDIT_EXPORTER_METRICS_PATH=/from-env LINUX_AUDIT_EXPORTER_HEALTH_PATH=/env-health \
+    start_exporter env ++ --health-path=/flag-health
+check "metrics path from the environment" bash -c '[[ $(curl -s -o /dev/null -w "%{http_code}" http://127.0.0.1:'"$PORT"'/from-env) == 200 ]]'
+check "default metrics path now 404" test "$(http_code "http://127.0.0.1:$PORT/metrics")" = 404
+check "flag beats its variable" test "$(http_code "http://127.0.0.1:$PORT/flag-health")" = 200
+check "overridden variable unused" test "$(http_code "http://127.0.0.1:$PORT/env-health")" = 404
+landing=$(scrape /)
+check "landing page links the configured paths" \
+    bash -c '[[ $1 == *"href=\"/from-env\""* && $1 == *"href=\"/flag-health\""* ]]' _ "$landing"
+check "log line format is logfmt with level and timestamp" \
+    grep -qE '^ts=[0-9T:.-]+Z level=info msg="linux-audit-exporter .* listening on' "$LOG"
+stop_exporter "$PID"
+
+# Routes and methods.
+start_exporter routes
+check "GET /metrics is 200" test "$(http_code "http://127.0.0.1:$PORT/metrics")" = 200
+check "GET /healthz is 200" test "$(http_code "http://127.0.0.1:$PORT/healthz")" = 200
+check "healthy body" test "$(scrape /healthz)" = '{"status":"healthy"}'
+check "unknown path is 404" test "$(http_code "http://127.0.0.1:$PORT/nope")" = 404
+check "POST is 405" test "$(http_code -X POST "http://127.0.0.1:$PORT/metrics")" = 405
+check "405 names the allowed methods" \
+    grep -qi '^allow: GET, HEAD' <(curl -s -D - -o /dev/null -X DELETE "http://127.0.0.1:$PORT/healthz")
+head_length=$(curl -sI "http://127.0.0.1:$PORT/healthz" | tr -d '\r' | awk 'tolower($1)=="content-length:"{print $2}')
+check "HEAD has the GET length and no body" test "$head_length" = 21
+check "keep-alive: two requests, one connection" bash -c \
+    "curl -sv http://127.0.0.1:$PORT/healthz http://127.0.0.1:$PORT/healthz 2>&1 | grep -q 'Re-using existing connection'"
+
+# SIGTERM with a connection open: exit 0 within a second.
+exec 7<>"/dev/tcp/127.0.0.1/$PORT"
+printf 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n' >&7
+sleep 0.2
+started=$(date +%s%N)
+kill -TERM "$PID"
+set +e
+wait "$PID"; code=$?
+set -e
+elapsed_ms=$((($(date +%s%N) - started) / 1000000))
+exec 7>&-
+check "SIGTERM exits 0 (was $code)" test "$code" -eq 0
+check "SIGTERM exits within a second (${elapsed_ms} ms)" test "$elapsed_ms" -lt 1000
+check "shutdown is logged" grep -q 'received SIGTERM' "$LOG"
+
+# A port that is taken: exit 1 naming the address.
+start_exporter holder
+set +e
+err=$("$EXPORTER" --listen-address "127.0.0.1:$PORT" 2>&1); code=$?
+set -e
+check "busy port exits 1" test "$code" -eq 1
+check "busy port names the address and reason" \
+    bash -c '[[ $1 == *"127.0.0.1:'"$PORT"'"* && $1 == *"in use"* ]]' _ "$err"
+
+finish

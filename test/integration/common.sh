@@ -1,0 +1,116 @@
+# Shared by the integration tests: start the real exporter on loopback, scrape it, compare
+# with the kernel's own tools, and clean up whatever happens (a trap).
+# Usage: EXPORTER=/path/to/linux-audit-exporter bash test.sh
+set -euo pipefail
+
+EXPORTER=${EXPORTER:?set EXPORTER to the linux-audit-exporter binary}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/lae-test.XXXXXX")
+chmod 755 "$WORK"
+declare -a started_pids=()
+declare -a cleanup_steps=()
+failures=0
+
+# Signals a process and its descendants (wrappers such as `unshare --fork` ignore SIGTERM
+# and keep their child), then waits at most 3 seconds before SIGKILL.
+terminate_tree() {
+    local pid=$1 signal=${2:-TERM} child
+    for child in $(pgrep -P "$pid" 2>/dev/null); do
+        terminate_tree "$child" "$signal"
+    done
+    kill "-$signal" "$pid" 2>/dev/null || true
+}
+stop_exporter() { # stop_exporter PID
+    terminate_tree "$1" TERM
+    local deadline=$((SECONDS + 3))
+    while kill -0 "$1" 2>/dev/null && ((SECONDS < deadline)); do
+        sleep 0.05
+    done
+    terminate_tree "$1" KILL
+    wait "$1" 2>/dev/null || true
+}
+
+on_exit() {
+    local status=$?
+    for pid in "${started_pids[@]}"; do
+        stop_exporter "$pid"
+    done
+    for ((i = ${#cleanup_steps[@]} - 1; i >= 0; i--)); do
+        eval "${cleanup_steps[i]}" || echo "cleanup step failed: ${cleanup_steps[i]}" >&2
+    done
+    rm -rf "$WORK"
+    exit "$status"
+}
+trap on_exit EXIT
+trap 'exit 130' INT TERM
+
+# Runs at exit, last registered first; used to restore audit settings.
+at_exit() { cleanup_steps+=("$1"); }
+
+pass() { echo "ok - $*"; }
+fail() {
+    echo "not ok - $*" >&2
+    failures=$((failures + 1))
+}
+check() { # check DESCRIPTION COMMAND...
+    local what=$1
+    shift
+    if "$@"; then pass "$what"; else fail "$what"; fi
+}
+finish() {
+    if ((failures > 0)); then
+        echo "$failures check(s) failed" >&2
+        exit 1
+    fi
+    echo "all checks passed"
+}
+
+# start_exporter NAME [WRAPPER...] ++ [EXPORTER ARGS...]
+# Starts the exporter on 127.0.0.1 with a free port, waits for its start line, and sets
+# PORT, PID and LOG. The wrapper (capsh, unshare, setpriv...) runs the exporter.
+start_exporter() {
+    local name=$1
+    shift
+    local -a wrapper=()
+    while (($#)) && [[ $1 != ++ ]]; do
+        wrapper+=("$1")
+        shift
+    done
+    (($#)) && shift
+    LOG=$WORK/$name.log
+    "${wrapper[@]}" "$EXPORTER" --listen-address 127.0.0.1:0 "$@" >"$LOG" 2>&1 &
+    PID=$!
+    started_pids+=("$PID")
+    local deadline=$((SECONDS + 10))
+    until grep -q 'listening on' "$LOG"; do
+        if ! kill -0 "$PID" 2>/dev/null || ((SECONDS > deadline)); then
+            echo "exporter $name did not start:" >&2
+            cat "$LOG" >&2
+            return 1
+        fi
+        sleep 0.05
+    done
+    PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$LOG" | head -n1)
+}
+
+scrape() { curl -sS --max-time 5 "http://127.0.0.1:$PORT${1:-/metrics}"; }
+http_code() { curl -s -o /dev/null --max-time 5 -w '%{http_code}' "$@"; }
+
+# metric BODY NAME: the value of an unlabelled sample, empty when absent
+metric() { awk -v name="$2" '$1 == name { print $2; exit }' <<<"$1"; }
+
+# auditctl_status FIELD: the kernel's own view (auditctl -s)
+auditctl_status() { auditctl -s | awk -v field="$1" '$1 == field { print $2; exit }'; }
+
+kernel_hz() {
+    zcat /proc/config.gz 2>/dev/null | sed -n 's/^CONFIG_HZ=//p' ||
+        sed -n 's/^CONFIG_HZ=//p' "/boot/config-$(uname -r)" 2>/dev/null
+}
+
+require() {
+    for tool in "$@"; do
+        command -v "$tool" >/dev/null || {
+            echo "missing tool: $tool (run scripts/install-dependencies)" >&2
+            exit 1
+        }
+    done
+}
