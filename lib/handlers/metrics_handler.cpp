@@ -1,6 +1,7 @@
 #include "handlers/metrics_handler.hpp"
 
 #include "http/gzip.hpp"
+#include "logging/logging.hpp"
 #include "metrics/audit_collector.hpp"
 #include "metrics/exposition.hpp"
 #include "metrics/negotiation.hpp"
@@ -43,6 +44,13 @@ void render(scrape& s) {
             body = std::move(compressed);
             answer.set(http::beast_http::field::content_encoding, "gzip");
         }
+    }
+    if (logging::enabled(logging::level::debug)) {
+        logging::debug(
+            std::string("scrape answered: ") +
+            (s.format == metrics::exposition_format::openmetrics ? "openmetrics" : "text") +
+            (s.gzip ? ", gzip, " : ", identity, ") + std::to_string(body.size()) + " bytes, up " +
+            (s.answers.status ? "1" : "0"));
     }
     answer.set(http::beast_http::field::vary, "Accept, Accept-Encoding");
     answer.body() = std::move(body);

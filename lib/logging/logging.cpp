@@ -82,6 +82,7 @@ bl::sources::severity_logger<level>& logger() {
 }
 
 format active_format = format::logfmt;
+level active_minimum = level::info;
 
 } // namespace
 
@@ -132,6 +133,7 @@ std::string format_record(format style, std::string_view timestamp, level severi
 
 void init(level minimum, format style) {
     active_format = style;
+    active_minimum = minimum;
     using backend_type = bl::sinks::text_ostream_backend;
     auto backend = boost::make_shared<backend_type>();
     backend->add_stream(boost::shared_ptr<std::ostream>(&std::clog, boost::null_deleter()));
@@ -146,6 +148,10 @@ void init(level minimum, format style) {
     core->remove_all_sinks();
     core->add_sink(sink);
     core->set_filter(severity_attribute >= minimum);
+}
+
+bool enabled(level severity) {
+    return severity >= active_minimum;
 }
 
 void write(level severity, std::string_view message) {

@@ -18,6 +18,9 @@ std::optional<format> parse_format(std::string_view text);
 void init(level minimum, format style);
 
 void write(level severity, std::string_view message);
+
+// Whether a record of this level would be written; lets callers skip building the text.
+bool enabled(level severity);
 inline void debug(std::string_view message) {
     write(level::debug, message);
 }

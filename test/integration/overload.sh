@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# An overloaded audit daemon, for real: a real auditd (own config dir, -s nochange) is
+# registered, audit enabled with a tiny backlog and wait time, a rule matches only the test
+# program's syscalls, and the daemon is frozen with SIGSTOP while the program runs. The
+# kernel then queues, makes tasks wait and loses records; every series must equal
+# auditctl -s, and the exporter must keep answering. Everything is restored in a trap:
+# the daemon, rules, settings, and the counters (reset to 0, as found).
+source "$(dirname "$0")/common.sh"
+require auditd auditctl setpriv perl curl
+
+test_uid=65533
+if pgrep -x auditd >/dev/null; then
+    echo "an auditd is already running; this test starts its own" >&2
+    exit 1
+fi
+if [[ $(auditctl -l) != "No rules" ]]; then
+    echo "audit rules are already loaded; this test needs a machine without rules" >&2
+    exit 1
+fi
+original_enabled=$(auditctl_status enabled)
+if [[ $original_enabled == 2 ]]; then
+    echo "audit is locked (enabled 2); nothing can be changed until reboot" >&2
+    exit 1
+fi
+for counter in lost backlog_wait_time_actual; do
+    if [[ $(auditctl_status "$counter") != 0 ]]; then
+        echo "note: $counter was $(auditctl_status "$counter"); the test resets it to 0" >&2
+    fi
+done
+at_exit "auditctl -e $original_enabled -b $(auditctl_status backlog_limit) -r $(auditctl_status rate_limit) --backlog_wait_time $(auditctl_status backlog_wait_time) >/dev/null"
+at_exit "auditctl --reset-lost >/dev/null; auditctl --reset_backlog_wait_time_actual >/dev/null"
+at_exit "auditctl -D -k lae_overload >/dev/null 2>&1 || true"
+
+start_exporter overload
+
+# A real audit daemon with a configuration of the test's own.
+mkdir -p "$WORK/auditd"
+cat >"$WORK/auditd/auditd.conf" <<CONF
+local_events = yes
+write_logs = yes
+log_file = $WORK/auditd/audit.log
+log_format = RAW
+flush = NONE
+freq = 0
+num_logs = 1
+max_log_file = 8
+max_log_file_action = ROTATE
+space_left = 2
+space_left_action = IGNORE
+admin_space_left = 1
+admin_space_left_action = IGNORE
+disk_full_action = IGNORE
+disk_error_action = IGNORE
+tcp_listen_queue = 5
+tcp_max_per_addr = 1
+use_libwrap = no
+name_format = NONE
+CONF
+auditd -f -n -s nochange -c "$WORK/auditd" >"$WORK/auditd/out" 2>&1 &
+daemon=$!
+# Runs before the settings are restored (steps run last-registered first).
+at_exit "kill -CONT $daemon 2>/dev/null; kill -TERM $daemon 2>/dev/null; for _ in \$(seq 100); do kill -0 $daemon 2>/dev/null || break; sleep 0.05; done; kill -KILL $daemon 2>/dev/null; true"
+deadline=$((SECONDS + 10))
+until [[ $(auditctl_status pid) == "$daemon" ]]; do
+    ((SECONDS < deadline)) || { cat "$WORK/auditd/out" >&2; exit 1; }
+    sleep 0.1
+done
+check "linux_audit_daemon_pid is the running auditd ($daemon)" \
+    test "$(metric "$(scrape)" linux_audit_daemon_pid)" = "$daemon"
+
+auditctl -e 1 -b 8 --backlog_wait_time 1 >/dev/null
+auditctl -a always,exit -F arch=b64 -S getppid -F uid="$test_uid" -k lae_overload
+check "the rule is counted" test "$(metric "$(scrape)" linux_audit_rules)" = 1
+
+kill -STOP "$daemon"
+# 400 audited syscalls against a backlog of 8: each waits one jiffy, then its record is lost.
+timeout 60 setpriv --reuid="$test_uid" --regid="$test_uid" --clear-groups \
+    perl -e 'getppid() for 1 .. 400'
+
+# Scrape while the daemon is still frozen; retry until auditctl reads the same before and
+# after the scrape (any other audited activity on the machine would move the counters).
+compare_frozen() {
+    local before body after
+    for _ in 1 2 3 4 5; do
+        before=$(auditctl -s)
+        body=$(scrape)
+        after=$(auditctl -s)
+        [[ $before == "$after" ]] && break
+    done
+    kernel() { awk -v f="$1" '$1 == f { print $2 }' <<<"$before"; }
+    check "records were lost for real ($(kernel lost))" test "$(kernel lost)" -gt 0
+    check "tasks waited for real ($(kernel backlog_wait_time_actual) jiffies)" \
+        test "$(kernel backlog_wait_time_actual)" -gt 0
+    check "up while the daemon is frozen" test "$(metric "$body" linux_audit_up)" = 1
+    for pair in lost:linux_audit_lost lost:linux_audit_lost_total \
+        backlog_wait_time_actual:linux_audit_backlog_wait_time_actual backlog:linux_audit_backlog \
+        pid:linux_audit_daemon_pid enabled:linux_audit_enabled \
+        backlog_limit:linux_audit_backlog_limit backlog_wait_time:linux_audit_backlog_wait_time \
+        rate_limit:linux_audit_rate_limit failure:linux_audit_failure; do
+        check "frozen daemon: ${pair#*:} equals auditctl -s ${pair%%:*} ($(kernel "${pair%%:*}"))" \
+            test "$(metric "$body" "${pair#*:}")" = "$(kernel "${pair%%:*}")"
+    done
+    local seconds expected
+    seconds=$(metric "$body" linux_audit_backlog_wait_time_actual_seconds_total)
+    expected=$(awk -v j="$(kernel backlog_wait_time_actual)" -v hz="$(kernel_hz)" 'BEGIN { print j / hz }')
+    check "frozen daemon: actual wait in seconds ($seconds = $expected)" test "$seconds" = "$expected"
+}
+compare_frozen
+
+# It keeps answering, concurrently, where the Go exporter stops for good.
+seq 200 | timeout 60 xargs -P 50 -I{} curl -sS --max-time 5 -o "$WORK/burst-{}" "http://127.0.0.1:$PORT/metrics"
+check "200 concurrent scrapes during the overload all complete" \
+    test "$(grep -l '^linux_audit_up 1$' "$WORK"/burst-* | wc -l)" -eq 200
+check "health stays 200" test "$(http_code "http://127.0.0.1:$PORT/healthz")" = 200
+
+kill -CONT "$daemon"
+deadline=$((SECONDS + 20))
+until [[ $(metric "$(scrape)" linux_audit_backlog) == 0 ]]; do
+    ((SECONDS < deadline)) || break
+    sleep 0.1
+done
+check "the thawed daemon drains the backlog to 0" test "$(metric "$(scrape)" linux_audit_backlog)" = 0
+
+finish
