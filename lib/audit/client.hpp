@@ -25,7 +25,7 @@ public:
         std::function<void(const boost::system::error_code&, std::uint32_t rule_count)>;
 
     // `netlink_protocol` is NETLINK_AUDIT in real use; tests pass another family to meet a
-    // kernel that acks but never answers (a real timeout, no fake).
+    // kernel that never answers (a real timeout, no fake).
     client(boost::asio::any_io_executor executor, std::chrono::milliseconds timeout,
            int netlink_protocol = default_protocol);
     static constexpr int default_protocol = 9; // NETLINK_AUDIT

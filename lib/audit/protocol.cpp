@@ -81,7 +81,9 @@ std::size_t encode_request(std::uint16_t type, std::uint32_t sequence,
     nlmsghdr header{};
     header.nlmsg_len = sizeof header;
     header.nlmsg_type = type;
-    header.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+    // No NLM_F_ACK: a failure still comes back as NLMSG_ERROR, and a success needs no second
+    // message (one wake-up less per query). An ack, if some kernel sends one, is ignored.
+    header.nlmsg_flags = NLM_F_REQUEST;
     header.nlmsg_seq = sequence;
     header.nlmsg_pid = 0; // addressed to the kernel
     std::memcpy(out.data(), &header, sizeof header);

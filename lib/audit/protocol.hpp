@@ -57,7 +57,7 @@ struct parse_result {
     bool truncated = false;
 };
 
-// A request with no payload (AUDIT_GET, AUDIT_LIST_RULES), flags NLM_F_REQUEST | NLM_F_ACK.
+// A request with no payload (AUDIT_GET, AUDIT_LIST_RULES), flags NLM_F_REQUEST.
 // Returns the number of bytes written; `out` must hold at least request_size bytes.
 inline constexpr std::size_t request_size = 16;
 std::size_t encode_request(std::uint16_t type, std::uint32_t sequence,

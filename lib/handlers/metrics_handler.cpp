@@ -6,87 +6,130 @@
 #include "metrics/exposition.hpp"
 #include "metrics/negotiation.hpp"
 
+#include <array>
 #include <chrono>
-#include <memory>
+#include <vector>
 
 namespace lae::handlers {
 namespace {
 
-using clock = std::chrono::steady_clock;
+using clock_type = std::chrono::steady_clock;
 
-// One scrape while its two kernel queries are out.
-struct scrape {
+struct waiter {
     http::responder respond;
     metrics::exposition_format format;
     bool gzip;
-    clock::time_point started = clock::now();
-    metrics::audit_answers answers;
-    const metrics::process_collector* process;
-    int outstanding = 2;
 };
 
-void render(scrape& s) {
-    s.answers.scrape_duration_seconds =
-        std::chrono::duration<double>(clock::now() - s.started).count();
-    std::vector<metrics::family> families;
-    families.reserve(32);
-    metrics::collect_audit(families, s.answers);
-    families.push_back(metrics::build_info_family());
-    s.process->collect(families);
-
-    std::string body;
-    body.reserve(4096);
-    metrics::write(body, s.format, families);
-    auto answer =
-        http::make_response(http::beast_http::status::ok, metrics::content_type(s.format), {});
-    if (s.gzip) {
-        if (auto compressed = http::gzip(body); !compressed.empty()) {
-            body = std::move(compressed);
-            answer.set(http::beast_http::field::content_encoding, "gzip");
-        }
-    }
-    if (logging::enabled(logging::level::debug)) {
-        logging::debug(
-            std::string("scrape answered: ") +
-            (s.format == metrics::exposition_format::openmetrics ? "openmetrics" : "text") +
-            (s.gzip ? ", gzip, " : ", identity, ") + std::to_string(body.size()) + " bytes, up " +
-            (s.answers.status ? "1" : "0"));
-    }
-    answer.set(http::beast_http::field::vary, "Accept, Accept-Encoding");
-    answer.body() = std::move(body);
-    s.respond(std::move(answer));
-}
+// One round of kernel queries and everyone waiting for it.
+struct batch {
+    clock_type::time_point started = clock_type::now();
+    metrics::audit_answers answers;
+    std::vector<waiter> waiters;
+    int outstanding = 2; // status and rules
+};
 
 } // namespace
 
+struct metrics_handler::state {
+    audit::client* kernel;
+    const metrics::process_collector* process;
+    std::optional<unsigned> kernel_hz;
+    std::optional<batch> current;
+
+    void start_batch(const std::shared_ptr<state>& self);
+    void finish_batch();
+};
+
+metrics_handler::metrics_handler(audit::client& kernel, const metrics::process_collector& process,
+                                 std::optional<unsigned> kernel_hz)
+    : state_(std::make_shared<state>(state{&kernel, &process, kernel_hz, std::nullopt})) {}
+
 void metrics_handler::operator()(const http::request& incoming,
                                  const http::responder& respond) const {
-    auto state = std::make_shared<scrape>(scrape{
-        respond,
-        metrics::choose_format(incoming[http::beast_http::field::accept]),
-        metrics::accepts_gzip(incoming[http::beast_http::field::accept_encoding]),
-        clock::now(),
-        {},
-        process_,
-    });
-    state->answers.kernel_hz = kernel_hz_;
-    auto one_done = [state] {
-        if (--state->outstanding == 0) {
-            render(*state);
+    const bool first = !state_->current;
+    if (first) {
+        state_->current.emplace();
+    }
+    state_->current->waiters.push_back(
+        {respond, metrics::choose_format(incoming[http::beast_http::field::accept]),
+         metrics::accepts_gzip(incoming[http::beast_http::field::accept_encoding])});
+    if (first) {
+        state_->start_batch(state_);
+    }
+}
+
+void metrics_handler::state::start_batch(const std::shared_ptr<state>& self) {
+    current->answers.kernel_hz = kernel_hz;
+    auto one_done = [self] {
+        if (--self->current->outstanding == 0) {
+            self->finish_batch();
         }
     };
-    kernel_->async_get_status([state, one_done](const auto& error, const audit::status& status) {
+    kernel->async_get_status([self, one_done](const auto& error, const audit::status& status) {
         if (!error) {
-            state->answers.status = status;
+            self->current->answers.status = status;
         }
         one_done();
     });
-    kernel_->async_count_rules([state, one_done](const auto& error, std::uint32_t count) {
+    kernel->async_count_rules([self, one_done](const auto& error, std::uint32_t count) {
         if (!error) {
-            state->answers.rule_count = count;
+            self->current->answers.rule_count = count;
         }
         one_done();
     });
+}
+
+void metrics_handler::state::finish_batch() {
+    // Take the batch out first: a responder may run the next scrape's handler at once.
+    batch done = std::move(*current);
+    current.reset();
+    done.answers.scrape_duration_seconds =
+        std::chrono::duration<double>(clock_type::now() - done.started).count();
+
+    std::vector<metrics::family> families;
+    families.reserve(32);
+    metrics::collect_audit(families, done.answers);
+    families.push_back(metrics::build_info_family());
+    process->collect(families);
+
+    // Each variant (format x encoding) is rendered at most once for the whole batch.
+    std::array<std::optional<std::string>, 4> bodies;
+    std::array<bool, 4> compressed{};
+    for (auto& w : done.waiters) {
+        const auto index = static_cast<std::size_t>(w.format) * 2 + (w.gzip ? 1U : 0U);
+        if (!bodies[index]) {
+            std::string body;
+            body.reserve(8192);
+            metrics::write(body, w.format, families);
+            if (w.gzip) {
+                if (auto packed = http::gzip(body); !packed.empty()) {
+                    body = std::move(packed);
+                    compressed[index] = true;
+                }
+            }
+            bodies[index] = std::move(body);
+        }
+        auto answer = http::make_response(http::beast_http::status::ok,
+                                          metrics::content_type(w.format), *bodies[index]);
+        if (compressed[index]) {
+            answer.set(http::beast_http::field::content_encoding, "gzip");
+        }
+        answer.set(http::beast_http::field::vary, "Accept, Accept-Encoding");
+        w.respond(std::move(answer));
+    }
+    if (logging::enabled(logging::level::debug)) {
+        for (std::size_t i = 0; i < bodies.size(); ++i) {
+            if (bodies[i]) {
+                logging::debug(std::string("scrape answered: ") +
+                               (i / 2 == 1 ? "openmetrics" : "text") +
+                               (compressed[i] ? ", gzip, " : ", identity, ") +
+                               std::to_string(bodies[i]->size()) + " bytes, up " +
+                               (done.answers.status ? "1" : "0") + ", batch of " +
+                               std::to_string(done.waiters.size()));
+            }
+        }
+    }
 }
 
 } // namespace lae::handlers

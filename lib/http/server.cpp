@@ -229,14 +229,23 @@ std::string server::listen(const config::listen_address& address) {
         (address.host.find(':') != std::string::npos ? "[" + address.host + "]" : address.host) +
         ":" + std::to_string(address.port);
     error_code error;
-    tcp::resolver resolver(context_);
-    const auto endpoints =
-        resolver.resolve(address.host, std::to_string(address.port),
-                         tcp::resolver::passive | tcp::resolver::numeric_service, error);
-    if (error || endpoints.empty()) {
-        return "cannot resolve listen address " + shown + ": " + error.message();
+    tcp::endpoint endpoint;
+    // Numeric addresses need no resolver: a static binary in an empty image has no NSS.
+    if (const auto numeric = asio::ip::make_address(address.host, error); !error) {
+        endpoint = tcp::endpoint(numeric, address.port);
+    } else if (address.host == "localhost") {
+        endpoint = tcp::endpoint(asio::ip::address_v4::loopback(), address.port);
+    } else {
+        tcp::resolver resolver(context_);
+        const auto endpoints =
+            resolver.resolve(address.host, std::to_string(address.port),
+                             tcp::resolver::passive | tcp::resolver::numeric_service, error);
+        if (error || endpoints.empty()) {
+            return "cannot resolve listen address " + shown + ": " + error.message();
+        }
+        endpoint = endpoints.begin()->endpoint();
     }
-    const tcp::endpoint endpoint = endpoints.begin()->endpoint();
+    error = {};
     acceptor_.open(endpoint.protocol(), error);
     if (!error) {
         acceptor_.set_option(asio::socket_base::reuse_address(true), error);

@@ -99,8 +99,11 @@ const descriptor rules{"linux_audit_rules", gauge, "rules",
                        "Audit rules loaded in the kernel (auditctl -l); 0 after a daemon "
                        "restart that failed to load them.",
                        "kernel AUDIT_LIST_RULES; left out when that query fails"};
-const descriptor scrape_duration{"linux_audit_scrape_duration_seconds", gauge, "seconds",
-                                 "Time this scrape spent querying the kernel.", "the exporter"};
+const descriptor scrape_duration{
+    "linux_audit_scrape_duration_seconds", gauge, "seconds",
+    "Time the kernel queries behind this scrape took (scrapes that arrive "
+    "together share them).",
+    "the exporter"};
 const descriptor build_info{"linux_audit_exporter_build_info", gauge, "info",
                             "Always 1; the labels name the exporter's version and revision.",
                             "the exporter"};

@@ -88,32 +88,30 @@ void append_number(std::string& out, double value) {
     out.append(buffer.data(), end);
 }
 
-void append_escaped_help(std::string& out, exposition_format format, std::string_view help) {
-    for (const char c : help) {
-        if (c == '\\') {
-            out += "\\\\";
-        } else if (c == '\n') {
-            out += "\\n";
-        } else if (c == '"' && format == exposition_format::openmetrics) {
-            out += "\\\""; // OpenMetrics escapes quotes in HELP too; text 0.0.4 does not
-        } else {
-            out += c;
-        }
+namespace {
+
+// Appends `text`, escaping the characters in `special`; copies the runs between them whole.
+void append_escaped(std::string& out, std::string_view text, std::string_view special) {
+    std::size_t from = 0;
+    for (auto at = text.find_first_of(special); at != std::string_view::npos;
+         at = text.find_first_of(special, from)) {
+        out.append(text, from, at - from);
+        out += '\\';
+        out += text[at] == '\n' ? 'n' : text[at];
+        from = at + 1;
     }
+    out.append(text, from);
+}
+
+} // namespace
+
+void append_escaped_help(std::string& out, exposition_format format, std::string_view help) {
+    // OpenMetrics escapes quotes in HELP too; text 0.0.4 does not.
+    append_escaped(out, help, format == exposition_format::openmetrics ? "\\\n\"" : "\\\n");
 }
 
 void append_escaped_label_value(std::string& out, std::string_view value) {
-    for (const char c : value) {
-        if (c == '\\') {
-            out += "\\\\";
-        } else if (c == '\n') {
-            out += "\\n";
-        } else if (c == '"') {
-            out += "\\\"";
-        } else {
-            out += c;
-        }
-    }
+    append_escaped(out, value, "\\\n\"");
 }
 
 void write(std::string& out, exposition_format format, std::span<const family> families) {

@@ -12,7 +12,7 @@ using boost::system::error_code;
 using namespace std::chrono_literals;
 
 namespace {
-constexpr int netlink_kobject_uevent = 15; // acks an AUDIT_GET and never answers it
+constexpr int netlink_kobject_uevent = 15; // never answers an AUDIT_GET
 constexpr int netlink_unsupported = 5;     // no such netlink family in this kernel
 } // namespace
 

@@ -57,7 +57,7 @@ BOOST_AUTO_TEST_CASE(metrics_from_the_real_kernel_in_text_and_openmetrics_with_g
 
 BOOST_AUTO_TEST_CASE(metrics_when_the_kernel_is_silent_is_up_zero_alone) {
     boost::asio::io_context context;
-    // NETLINK_KOBJECT_UEVENT acks the request but never answers it: a real timeout.
+    // NETLINK_KOBJECT_UEVENT never answers an AUDIT_GET: a real timeout.
     audit::client silent(context.get_executor(), std::chrono::milliseconds(50), 15);
     const metrics::process_collector process;
     const auto answer =
