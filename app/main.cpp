@@ -56,9 +56,6 @@ int main(int argc, char** argv) {
 
     asio::io_context context(1);
     audit::client kernel(context.get_executor(), settings.audit_timeout);
-    if (const auto error = kernel.open()) {
-        logging::error("cannot open the audit netlink socket: " + audit::explain(error));
-    }
 
     auto kernel_hz = settings.kernel_hz;
     if (kernel_hz) {
@@ -92,8 +89,14 @@ int main(int argc, char** argv) {
     }
     const auto listening = describe(server.local_endpoint());
 
-    // The socket and the listener are open: nothing else needs more than CAP_AUDIT_CONTROL.
+    // The listener is bound: nothing else needs more than CAP_AUDIT_CONTROL. This also makes
+    // that capability effective when it is only permitted (a file capability), and it must
+    // come before the audit socket opens: the kernel checks the capabilities the socket was
+    // opened with, not only the caller's.
     logging::info(security::drop_privileges(server.local_endpoint().port() < 1024));
+    if (const auto error = kernel.open()) {
+        logging::error("cannot open the audit netlink socket: " + audit::explain(error));
+    }
 
     server.start();
     kernel.async_get_status([&](const auto& error, const audit::status& status) {

@@ -81,7 +81,7 @@ start_exporter() {
     PID=$!
     started_pids+=("$PID")
     local deadline=$((SECONDS + 10))
-    until grep -q 'listening on' "$LOG"; do
+    until grep -qs 'listening on' "$LOG"; do
         if ! kill -0 "$PID" 2>/dev/null || ((SECONDS > deadline)); then
             echo "exporter $name did not start:" >&2
             cat "$LOG" >&2

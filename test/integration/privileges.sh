@@ -2,7 +2,7 @@
 # What the kernel requires, for real: CAP_AUDIT_CONTROL, the initial PID and user
 # namespaces; and what it does not: uid 0, CAP_AUDIT_READ, the host network namespace.
 source "$(dirname "$0")/common.sh"
-require capsh setpriv unshare curl promtool
+require capsh setpriv setcap unshare curl promtool
 
 expect_refused() { # expect_refused LABEL LOG-WORDS
     local body
@@ -41,6 +41,20 @@ check "as uid 65534: values equal auditctl -s" \
     test "$(metric "$body" linux_audit_backlog_limit)" = "$(auditctl_status backlog_limit)"
 check "as uid 65534: health 200" test "$(http_code "http://127.0.0.1:$PORT/healthz")" = 200
 check "as uid 65534: runs as 65534" test "$(awk '/^Uid:/ {print $2}' "/proc/$PID/status")" = 65534
+stop_exporter "$PID"
+
+# As the container image runs it: uid 65534, CAP_AUDIT_CONTROL only as a permitted file
+# capability (no effective bit, no ambient), the bounding set cut to that capability. The
+# exporter must raise it before it opens the audit socket: the kernel checks the socket's
+# opener's capabilities too.
+cp "$EXPORTER" "$WORK/file-capability-exporter"
+chmod 755 "$WORK/file-capability-exporter"
+setcap cap_audit_control+p "$WORK/file-capability-exporter"
+EXPORTER=$WORK/file-capability-exporter start_exporter file-capability \
+    setpriv --reuid=65534 --regid=65534 --clear-groups --bounding-set=-all,+audit_control --inh-caps=-all ++
+check "with a permitted file capability as uid 65534: linux_audit_up 1" \
+    test "$(metric "$(scrape)" linux_audit_up)" = 1
+check "with a permitted file capability: health 200" test "$(http_code "http://127.0.0.1:$PORT/healthz")" = 200
 stop_exporter "$PID"
 
 # Started as root with every capability: keeps only CAP_AUDIT_CONTROL, sets no_new_privs.
