@@ -119,16 +119,17 @@ int main(int argc, char** argv) {
         }
         logging::info(std::string("received ") + (signal_number == SIGINT ? "SIGINT" : "SIGTERM") +
                       ", finishing responses in flight and exiting");
-        server.stop([&] {
-            kernel.close();
-            grace.cancel();
-        });
-        // Whatever still runs after this is cut short, so that we exit within a second.
+        // Whatever still runs after this is cut short, so that we exit within a second. Armed
+        // first: stop() may drain at once and cancel it.
         grace.expires_after(std::chrono::milliseconds(900));
         grace.async_wait([&](const boost::system::error_code& wait_error) {
             if (!wait_error) {
                 context.stop();
             }
+        });
+        server.stop([&] {
+            kernel.close();
+            grace.cancel();
         });
     });
 

@@ -63,7 +63,6 @@ error_code client::open() {
         socket_.close(ignored);
         return error;
     }
-    next_sequence_ = 1;
     ++socket_generation_;
     receiving_ = false;
     return {};
@@ -93,9 +92,14 @@ void client::join(flight<Result>& f, Handler&& handler) {
 }
 
 template <typename Result> void client::start(flight<Result>& f) {
+    ++f.attempt;
     if (const auto error = open()) {
         fail_later(f, error);
         return;
+    }
+    // Never reused, not even on a new socket, so a stale reply or timer cannot match.
+    if (next_sequence_ == 0) {
+        ++next_sequence_; // 0 marks a flight that is failing (fail_later)
     }
     const std::uint32_t sequence = next_sequence_++;
     std::array<std::byte, request_size> request{};
@@ -128,7 +132,12 @@ template <typename Result> void client::start(flight<Result>& f) {
 template <typename Result> void client::fail_later(flight<Result>& f, error_code error) {
     // Complete from the event loop, never from inside the caller's own call.
     f.sequence = 0; // no reply can match: sequence 0 is never sent
-    asio::post(executor_, [this, &f, error] { finish(f, error, Result{}); });
+    asio::post(executor_, [this, &f, error, attempt = f.attempt] {
+        // Unless close() has failed this flight meanwhile and a new one has started.
+        if (f.attempt == attempt && f.sequence == 0U) {
+            finish(f, error, Result{});
+        }
+    });
 }
 
 template <typename Result>

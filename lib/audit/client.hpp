@@ -56,6 +56,7 @@ private:
         std::uint16_t request_type;
         std::string_view query_name;
         std::optional<std::uint32_t> sequence; // set while a request is in flight
+        std::uint64_t attempt = 0;             // counts starts, to tell stale completions
         boost::asio::steady_timer timer;
         std::vector<std::function<void(const boost::system::error_code&, const Result&)>> waiters;
         Result partial{};

@@ -72,6 +72,27 @@ check "SIGTERM exits 0 (was $code)" test "$code" -eq 0
 check "SIGTERM exits within a second (${elapsed_ms} ms)" test "$elapsed_ms" -lt 1000
 check "shutdown is logged" grep -q 'received SIGTERM' "$LOG"
 
+# [::] serves IPv6 and IPv4; a name resolves.
+port=$((20000 + RANDOM % 20000))
+"$EXPORTER" --listen-address "[::]:$port" >"$WORK/dual.log" 2>&1 &
+dual=$!
+started_pids+=("$dual")
+for _ in $(seq 100); do grep -qs 'listening on' "$WORK/dual.log" && break; sleep 0.05; done
+check "[::] answers on IPv4" test "$(http_code "http://127.0.0.1:$port/healthz")" = 200
+check "[::] answers on IPv6" test "$(http_code "http://[::1]:$port/healthz")" = 200
+stop_exporter "$dual"
+
+# SIGINT with nothing connected: exit 0 at once.
+start_exporter quiet
+started=$(date +%s%N)
+kill -INT "$PID"
+set +e
+wait "$PID"; code=$?
+set -e
+elapsed_ms=$((($(date +%s%N) - started) / 1000000))
+check "SIGINT exits 0 (was $code)" test "$code" -eq 0
+check "SIGINT with no connection exits at once (${elapsed_ms} ms)" test "$elapsed_ms" -lt 300
+
 # A port that is taken: exit 1 naming the address.
 start_exporter holder
 set +e

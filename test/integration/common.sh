@@ -7,6 +7,7 @@ EXPORTER=${EXPORTER:?set EXPORTER to the linux-audit-exporter binary}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/lae-test.XXXXXX")
 chmod 755 "$WORK"
 declare -a started_pids=()
+declare -A started_logs=()
 declare -a cleanup_steps=()
 failures=0
 
@@ -21,19 +22,35 @@ terminate_tree() {
 }
 stop_exporter() { # stop_exporter PID
     terminate_tree "$1" TERM
-    local deadline=$((SECONDS + 3))
+    local deadline=$((SECONDS + 10)) # LeakSanitizer's exit check can take a while
     while kill -0 "$1" 2>/dev/null && ((SECONDS < deadline)); do
         sleep 0.05
     done
     terminate_tree "$1" KILL
     wait "$1" 2>/dev/null || true
+    # In sanitizer builds, any report (a leak found at exit included) fails the test.
+    local log=${started_logs[$1]:-}
+    if [[ -n $log ]] && grep -qs 'Sanitizer' "$log"; then
+        echo "not ok - sanitizer report from the exporter ($log):" >&2
+        grep -A20 'Sanitizer' "$log" | head -40 >&2
+        sanitizer_reports=$((sanitizer_reports + 1))
+    fi
+    unset "started_logs[$1]"
 }
+sanitizer_reports=0
+
+# True when the exporter is built with AddressSanitizer (it then holds freed memory in
+# quarantine, so resident memory is no measure of leaks; LeakSanitizer is).
+exporter_has_asan() { ldd "$EXPORTER" 2>/dev/null | grep -q libasan; }
 
 on_exit() {
     local status=$?
     for pid in "${started_pids[@]}"; do
         stop_exporter "$pid"
     done
+    if ((sanitizer_reports > 0)) && ((status == 0)); then
+        status=1
+    fi
     for ((i = ${#cleanup_steps[@]} - 1; i >= 0; i--)); do
         eval "${cleanup_steps[i]}" || echo "cleanup step failed: ${cleanup_steps[i]}" >&2
     done
@@ -80,6 +97,7 @@ start_exporter() {
     "${wrapper[@]}" "$EXPORTER" --listen-address 127.0.0.1:0 "$@" >"$LOG" 2>&1 &
     PID=$!
     started_pids+=("$PID")
+    started_logs[$PID]=$LOG
     local deadline=$((SECONDS + 10))
     until grep -qs 'listening on' "$LOG"; do
         if ! kill -0 "$PID" 2>/dev/null || ((SECONDS > deadline)); then
