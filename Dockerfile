@@ -8,6 +8,7 @@ RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
         g++ make cmake libboost1.81-dev libboost-program-options1.81-dev \
         libboost-log1.81-dev zlib1g-dev libcap-dev libcap2-bin binutils \
+        libssl-dev libyaml-cpp-dev libcrypt-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY CMakeLists.txt CMakePresets.json LICENSE README.md ./

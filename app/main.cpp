@@ -4,11 +4,14 @@
 #include "audit/client.hpp"
 #include "audit/kernel_hz.hpp"
 #include "config/options.hpp"
+#include "config/web_config.hpp"
 #include "handlers/health_handler.hpp"
 #include "handlers/landing_page.hpp"
 #include "handlers/metrics_handler.hpp"
+#include "http/basic_auth.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
+#include "http/tls.hpp"
 #include "lae/version.hpp"
 #include "logging/logging.hpp"
 #include "metrics/process_collector.hpp"
@@ -20,6 +23,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 #include <span>
 
 namespace {
@@ -78,6 +82,34 @@ int main(int argc, char** argv) {
         routes.add("/", handlers::landing_page(settings.metrics_path, settings.health_path));
     }
 
+    std::shared_ptr<http::tls_provider> tls;
+    if (!settings.web_config_file.empty()) {
+        const auto web = config::load_web_config(settings.web_config_file);
+        if (!web.config) {
+            logging::error("invalid web configuration: " + web.error);
+            return EXIT_FAILURE;
+        }
+        for (const auto& key : web.config->ignored) {
+            logging::warn("web configuration: " + key + " is accepted but not acted on");
+        }
+        if (web.config->tls) {
+            tls = std::make_shared<http::tls_provider>(*web.config->tls);
+            if (const auto problem = tls->load(); !problem.empty()) {
+                logging::error("invalid web configuration: " + settings.web_config_file + ": " +
+                               problem);
+                return EXIT_FAILURE;
+            }
+        }
+        if (!web.config->users.empty()) {
+            routes.require(std::make_shared<http::basic_auth>(web.config->users));
+        }
+        logging::info(std::string("web configuration ") + settings.web_config_file + ": TLS " +
+                      (tls ? "on" : "off") + ", basic authentication " +
+                      (web.config->users.empty()
+                           ? std::string("off")
+                           : "for " + std::to_string(web.config->users.size()) + " user(s)"));
+    }
+
     http::server_limits limits;
     limits.max_connections = settings.max_connections;
     limits.read_timeout = settings.read_timeout;
@@ -86,6 +118,9 @@ int main(int argc, char** argv) {
     if (const auto problem = server.listen(settings.listen); !problem.empty()) {
         logging::error(problem);
         return EXIT_FAILURE;
+    }
+    if (tls) {
+        server.use_tls(tls);
     }
     const auto listening = describe(server.local_endpoint());
 

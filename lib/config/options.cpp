@@ -36,6 +36,9 @@ constexpr std::array settings = {
     setting{"kernel-hz", "KERNEL_HZ",
             "the kernel's CONFIG_HZ, to turn jiffies into seconds (default: read from "
             "/proc/config.gz or /boot/config-$(uname -r))"},
+    setting{"web.config.file", "WEB_CONFIG_FILE",
+            "exporter-toolkit web configuration (YAML) for TLS and basic authentication, the "
+            "same file node_exporter takes (default: none, plain HTTP)"},
     setting{"max-connections", "MAX_CONNECTIONS",
             "most client connections at once; past it the longest idle one is closed "
             "(default 512)"},
@@ -124,6 +127,11 @@ std::string apply(options& out, const std::string& flag, const std::string& valu
             return "expected the kernel's CONFIG_HZ, a positive number such as 100, 250 or 1000";
         }
         out.kernel_hz = *parsed;
+    } else if (flag == "web.config.file") {
+        if (value.empty()) {
+            return "expected the path of a web configuration file";
+        }
+        out.web_config_file = value;
     } else if (flag == "max-connections") {
         const auto parsed = parse_integer<std::size_t>(value);
         if (!parsed || *parsed == 0 || *parsed > 100000) {

@@ -15,7 +15,18 @@ void router::add(std::string path, handler route_handler) {
     routes_.emplace_back(std::move(path), std::move(route_handler));
 }
 
+void router::require(std::shared_ptr<basic_auth> credentials) {
+    credentials_ = std::move(credentials);
+}
+
 void router::route(const request& incoming, const responder& respond) const {
+    if (credentials_ && !credentials_->allows(incoming[beast_http::field::authorization])) {
+        auto res = make_response(beast_http::status::unauthorized, "text/plain; charset=utf-8",
+                                 "401 unauthorized\n");
+        res.set(beast_http::field::www_authenticate, basic_auth::challenge);
+        respond(std::move(res));
+        return;
+    }
     std::string_view target = incoming.target();
     target = target.substr(0, target.find_first_of("?#")); // the query does not choose a route
     const auto found = std::find_if(routes_.begin(), routes_.end(),

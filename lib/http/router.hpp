@@ -2,8 +2,10 @@
 // other than GET and HEAD. Knows nothing of sockets.
 #pragma once
 
+#include "http/basic_auth.hpp"
 #include "http/message.hpp"
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -13,10 +15,13 @@ namespace lae::http {
 class router {
 public:
     void add(std::string path, handler route_handler);
+    // Every route then needs these credentials (401 with a challenge otherwise).
+    void require(std::shared_ptr<basic_auth> credentials);
     void route(const request& incoming, const responder& respond) const;
 
 private:
     std::vector<std::pair<std::string, handler>> routes_;
+    std::shared_ptr<basic_auth> credentials_;
 };
 
 } // namespace lae::http

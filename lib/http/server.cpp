@@ -1,5 +1,6 @@
 #include "http/server.hpp"
 
+#include "http/tls.hpp"
 #include "logging/logging.hpp"
 
 #include <boost/asio/ip/v6_only.hpp>
@@ -10,8 +11,10 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <list>
 #include <optional>
+#include <type_traits>
 
 namespace lae::http {
 namespace {
@@ -25,7 +28,17 @@ constexpr std::string_view plain_text = "text/plain; charset=utf-8";
 
 } // namespace
 
-class session;
+// What the registry can do to any connection, plain or TLS.
+class connection {
+public:
+    connection() = default;
+    connection(const connection&) = delete;
+    connection& operator=(const connection&) = delete;
+    virtual void close() = 0;
+
+protected:
+    ~connection() = default;
+};
 
 // Who is connected, and which connections wait idle for a request (oldest first), so that a
 // full house sheds the longest-idle connection rather than the new scrape. Shared by the
@@ -37,11 +50,11 @@ public:
     std::size_t size() const { return count_; }
     bool stopping() const { return stopping_; }
 
-    std::list<session*>::iterator add() {
+    std::list<connection*>::iterator add() {
         ++count_;
         return idle_.end();
     }
-    void remove(std::list<session*>::iterator& position) {
+    void remove(std::list<connection*>::iterator& position) {
         forget_idle(position);
         --count_;
         if (stopping_ && count_ == 0 && on_drained_) {
@@ -50,11 +63,11 @@ public:
             drained();
         }
     }
-    void mark_idle(session* who, std::list<session*>::iterator& position) {
+    void mark_idle(connection* who, std::list<connection*>::iterator& position) {
         forget_idle(position);
         position = idle_.insert(idle_.end(), who);
     }
-    void forget_idle(std::list<session*>::iterator& position) {
+    void forget_idle(std::list<connection*>::iterator& position) {
         if (position != idle_.end()) {
             idle_.erase(position);
             position = idle_.end();
@@ -68,33 +81,70 @@ private:
     std::size_t limit_;
     std::size_t count_ = 0;
     bool stopping_ = false;
-    std::list<session*> idle_;
+    std::list<connection*> idle_;
     std::function<void()> on_drained_;
 };
 
-class session : public std::enable_shared_from_this<session> {
-public:
-    session(tcp::socket&& socket, const router& routes, const server_limits& limits,
-            std::shared_ptr<connection_registry> registry)
-        : stream_(std::move(socket)), buffer_(limits.header_limit + limits.body_limit),
-          routes_(routes), limits_(limits), registry_(std::move(registry)),
-          idle_position_(registry_->add()) {}
+using plain_stream = beast::tcp_stream;
+using tls_stream = beast::ssl_stream<beast::tcp_stream>;
 
-    session(const session&) = delete;
-    session& operator=(const session&) = delete;
+// One client connection: read a request, route it, write the answer, again while kept alive.
+// Stream is plain_stream or tls_stream; TLS adds a handshake first.
+template <typename Stream>
+class session final : public connection, public std::enable_shared_from_this<session<Stream>> {
+public:
+    static constexpr bool is_tls = std::is_same_v<Stream, tls_stream>;
+
+    session(tcp::socket&& socket, std::shared_ptr<asio::ssl::context> tls, const router& routes,
+            const server_limits& limits, std::shared_ptr<connection_registry> registry)
+        : stream_(make_stream(std::move(socket), tls.get())), tls_(std::move(tls)),
+          buffer_(limits.header_limit + limits.body_limit), routes_(routes), limits_(limits),
+          registry_(std::move(registry)), idle_position_(registry_->add()) {}
+
     ~session() { registry_->remove(idle_position_); }
 
-    void start() { read_request(); }
+    void start() {
+        if constexpr (is_tls) {
+            registry_->mark_idle(this, idle_position_); // a silent handshake is idle too
+            lowest().expires_after(limits_.read_timeout);
+            stream_.async_handshake(
+                asio::ssl::stream_base::server,
+                beast::bind_front_handler(&session::on_handshake, this->shared_from_this()));
+        } else {
+            read_request();
+        }
+    }
 
     // Closes the connection; the pending read completes with an error and the session ends.
-    void close() {
+    void close() override {
         registry_->forget_idle(idle_position_);
         error_code ignored;
-        stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-        stream_.close();
+        lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
+        lowest().close();
     }
 
 private:
+    static Stream make_stream(tcp::socket&& socket, asio::ssl::context* tls) {
+        if constexpr (is_tls) {
+            return Stream(std::move(socket), *tls);
+        } else {
+            (void)tls;
+            return Stream(std::move(socket));
+        }
+    }
+    beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+
+    void on_handshake(error_code error) {
+        registry_->forget_idle(idle_position_);
+        if (error) {
+            // Plain bytes on the TLS port, a client certificate refused, a timeout.
+            logging::debug("TLS handshake failed: " + error.message());
+            close();
+            return;
+        }
+        read_request();
+    }
+
     void read_request() {
         if (registry_->stopping()) {
             close();
@@ -104,9 +154,10 @@ private:
         parser_.emplace();
         parser_->header_limit(limits_.header_limit);
         parser_->body_limit(limits_.body_limit);
-        stream_.expires_after(first_request_ ? limits_.read_timeout : limits_.idle_timeout);
-        beast_http::async_read(stream_, buffer_, *parser_,
-                               beast::bind_front_handler(&session::on_read, shared_from_this()));
+        lowest().expires_after(first_request_ ? limits_.read_timeout : limits_.idle_timeout);
+        beast_http::async_read(
+            stream_, buffer_, *parser_,
+            beast::bind_front_handler(&session::on_read, this->shared_from_this()));
     }
 
     void on_read(error_code error, std::size_t /*bytes*/) {
@@ -124,8 +175,8 @@ private:
         request_ = parser_->release();
         head_ = request_.method() == beast_http::verb::head;
         keep_alive_ = request_.keep_alive();
-        stream_.expires_never(); // the handler bounds its own wait (the audit query timeout)
-        routes_.route(request_, [self = shared_from_this()](response answer) {
+        lowest().expires_never(); // the handler bounds its own wait (the audit query timeout)
+        routes_.route(request_, [self = this->shared_from_this()](response answer) {
             self->write_response(std::move(answer));
         });
     }
@@ -163,9 +214,10 @@ private:
         if (head_) {
             response_.body().clear(); // Content-Length stays that of the GET answer
         }
-        stream_.expires_after(limits_.write_timeout);
-        beast_http::async_write(stream_, response_,
-                                beast::bind_front_handler(&session::on_write, shared_from_this()));
+        lowest().expires_after(limits_.write_timeout);
+        beast_http::async_write(
+            stream_, response_,
+            beast::bind_front_handler(&session::on_write, this->shared_from_this()));
     }
 
     void on_write(error_code error, std::size_t /*bytes*/) {
@@ -177,12 +229,13 @@ private:
         read_request();
     }
 
-    beast::tcp_stream stream_;
+    Stream stream_;
+    std::shared_ptr<asio::ssl::context> tls_; // kept alive while the connection uses it
     beast::flat_buffer buffer_;
     const router& routes_;
     server_limits limits_;
     std::shared_ptr<connection_registry> registry_;
-    std::list<session*>::iterator idle_position_;
+    std::list<connection*>::iterator idle_position_;
     std::optional<beast_http::request_parser<beast_http::string_body>> parser_;
     request request_;
     response response_;
@@ -199,7 +252,7 @@ bool connection_registry::make_room() {
         return false;
     }
     // The front waited longest; closing it makes its session end on its own soon after.
-    session* oldest = idle_.front();
+    connection* oldest = idle_.front();
     oldest->close();
     return true;
 }
@@ -297,13 +350,25 @@ void server::accept() {
             return;
         }
         if (registry_->make_room()) {
-            std::make_shared<session>(std::move(socket), routes_, limits_, registry_)->start();
+            if (tls_) {
+                std::make_shared<session<tls_stream>>(std::move(socket), tls_->current(), routes_,
+                                                      limits_, registry_)
+                    ->start();
+            } else {
+                std::make_shared<session<plain_stream>>(std::move(socket), nullptr, routes_,
+                                                        limits_, registry_)
+                    ->start();
+            }
         } else {
             error_code ignored;
             socket.close(ignored); // every connection is mid-request: shed the newcomer
         }
         accept();
     });
+}
+
+void server::use_tls(std::shared_ptr<tls_provider> tls) {
+    tls_ = std::move(tls);
 }
 
 void server::stop(std::function<void()> on_drained) {

@@ -27,6 +27,7 @@ struct server_limits {
 };
 
 class connection_registry;
+class tls_provider;
 
 class server {
 public:
@@ -39,6 +40,9 @@ public:
     // the reason.
     std::string listen(const config::listen_address& address);
     boost::asio::ip::tcp::endpoint local_endpoint() const;
+
+    // Serve TLS on the listener from now on (before start()).
+    void use_tls(std::shared_ptr<tls_provider> tls);
 
     void start();
 
@@ -57,6 +61,7 @@ private:
     boost::asio::ip::tcp::acceptor acceptor_;
     boost::asio::steady_timer accept_retry_;
     std::shared_ptr<connection_registry> registry_;
+    std::shared_ptr<tls_provider> tls_;
 };
 
 } // namespace lae::http
