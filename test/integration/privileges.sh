@@ -72,6 +72,20 @@ check "as root: the log says what was kept" grep -q 'privileges reduced to cap_a
 check "as root: still answers after the drop" test "$(metric "$(scrape)" linux_audit_up)" = 1
 stop_exporter "$PID"
 
+# Below port 1024 it keeps CAP_NET_BIND_SERVICE too, and nothing else.
+port=$((600 + RANDOM % 300))
+"$EXPORTER" --listen-address "127.0.0.1:$port" >"$WORK/low-port.log" 2>&1 &
+low=$!
+started_pids+=("$low")
+for _ in $(seq 100); do grep -qs 'listening on' "$WORK/low-port.log" && break; sleep 0.05; done
+audit_and_bind=0000000040000400
+check "below port 1024: CapEff is CAP_AUDIT_CONTROL + CAP_NET_BIND_SERVICE" \
+    test "$(awk '$1 == "CapEff:" {print $2}' "/proc/$low/status")" = "$audit_and_bind"
+check "below port 1024: CapBnd likewise" \
+    test "$(awk '$1 == "CapBnd:" {print $2}' "/proc/$low/status")" = "$audit_and_bind"
+check "below port 1024: answers" test "$(http_code "http://127.0.0.1:$port/healthz")" = 200
+stop_exporter "$low"
+
 # A new network namespace is fine: the exporter needs no host networking for the kernel.
 # (Scraped from inside the namespace, where its loopback is.)
 out=$(unshare --net -- bash -c '
