@@ -93,6 +93,11 @@ tls_settings parse_tls(const YAML::Node& node, const std::string& folder, web_co
     }
     tls.cert_file = resolve(scalar(node["cert_file"], "tls_server_config.cert_file"), folder);
     tls.key_file = resolve(scalar(node["key_file"], "tls_server_config.key_file"), folder);
+    // An empty value (cert_file: "", or a bare tag such as `!x`) names no file at all.
+    if (tls.cert_file.empty() || tls.key_file.empty()) {
+        throw invalid(std::string("tls_server_config.") +
+                      (tls.cert_file.empty() ? "cert_file" : "key_file") + ": required, not empty");
+    }
     if (node["client_ca_file"]) {
         tls.client_ca_file =
             resolve(scalar(node["client_ca_file"], "tls_server_config.client_ca_file"), folder);

@@ -76,6 +76,9 @@ BOOST_AUTO_TEST_CASE(each_mistake_names_its_key) {
          "tls_server_config.cert"},
         {"tls_server_config:\n  cert_file: [a]\n  key_file: b\n", "tls_server_config.cert_file"},
         {"basic_auth_users:\n  bob: plain\n", "basic_auth_users.bob"},
+        // Found by the fuzzer: a bare tag is an empty value.
+        {"tls_server_config:\n  cert_file: !ve\n  key_file: sem\n", "tls_server_config.cert_file"},
+        {"tls_server_config:\n  cert_file: a\n  key_file: ''\n", "tls_server_config.key_file"},
         {"basic_auth_users: [bob]\n", "basic_auth_users"},
         {"surprise: 1\n", "surprise"},
         {"- a list\n", "expected a mapping"},
