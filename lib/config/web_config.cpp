@@ -13,6 +13,25 @@ struct invalid : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// Keys and values from the file, made safe to print: control bytes (NUL included, which would
+// cut an exception's message short) become \xNN.
+std::string printable(const std::string& text) {
+    std::string out;
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20 || byte == 0x7f) {
+            static constexpr std::array<char, 16> hex = {'0', '1', '2', '3', '4', '5', '6', '7',
+                                                         '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
+            out += "\\x";
+            out += hex[byte >> 4U];
+            out += hex[byte & 0xFU];
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
 std::string resolve(const std::string& file, const std::string& folder) {
     if (file.empty() || file.front() == '/' || folder.empty()) {
         return file;
@@ -35,7 +54,7 @@ void only_known_keys(const YAML::Node& map, const std::set<std::string>& known,
     for (const auto& entry : map) {
         const auto key = entry.first.as<std::string>();
         if (known.count(key) == 0U) {
-            throw invalid((where.empty() ? "" : where + ".") + key + ": unknown key");
+            throw invalid((where.empty() ? "" : where + ".") + printable(key) + ": unknown key");
         }
     }
 }
@@ -51,7 +70,7 @@ client_auth parse_client_auth(const std::string& text) {
     };
     const auto found = names.find(text);
     if (found == names.end()) {
-        throw invalid("tls_server_config.client_auth_type: \"" + text +
+        throw invalid("tls_server_config.client_auth_type: \"" + printable(text) +
                       "\" is not one of NoClientCert, RequestClientCert, RequireAnyClientCert, "
                       "VerifyClientCertIfGiven, RequireAndVerifyClientCert");
     }
@@ -61,7 +80,7 @@ client_auth parse_client_auth(const std::string& text) {
 std::string parse_version(const std::string& text, const std::string& key) {
     static const std::set<std::string> versions = {"TLS10", "TLS11", "TLS12", "TLS13"};
     if (versions.count(text) == 0U) {
-        throw invalid("tls_server_config." + key + ": \"" + text +
+        throw invalid("tls_server_config." + key + ": \"" + printable(text) +
                       "\" is not one of TLS10, TLS11, TLS12, TLS13");
     }
     return text;
@@ -146,9 +165,9 @@ web_config_result parse_web_config(const std::string& yaml_text, const std::stri
             }
             for (const auto& entry : users) {
                 const auto user = entry.first.as<std::string>();
-                const auto hash = scalar(entry.second, "basic_auth_users." + user);
+                const auto hash = scalar(entry.second, "basic_auth_users." + printable(user));
                 if (hash.size() < 60 || hash.rfind("$2", 0) != 0) {
-                    throw invalid("basic_auth_users." + user +
+                    throw invalid("basic_auth_users." + printable(user) +
                                   ": expected a bcrypt hash ($2y$..., e.g. from htpasswd -nBC 10)");
                 }
                 config.users.emplace(user, hash);

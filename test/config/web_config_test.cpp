@@ -91,6 +91,14 @@ BOOST_AUTO_TEST_CASE(each_mistake_names_its_key) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(control_bytes_in_keys_are_shown_escaped) {
+    // Found by the fuzzer: a key of NUL bytes used to empty the whole message.
+    using namespace std::string_literals;
+    const auto result = parse("tls_server_config:\n  '\0\0k': 1\n"s);
+    BOOST_TEST(!result.config.has_value());
+    BOOST_TEST(result.error == "tls_server_config.\\x00\\x00k: unknown key");
+}
+
 BOOST_AUTO_TEST_CASE(missing_file_is_named) {
     const auto result = load_web_config("/nonexistent/web.yml");
     BOOST_TEST(!result.config.has_value());
