@@ -112,8 +112,6 @@ int main(int argc, char** argv) {
 
     http::server_limits limits;
     limits.max_connections = settings.max_connections;
-    limits.read_timeout = settings.read_timeout;
-    limits.idle_timeout = settings.idle_timeout;
     http::server server(context, routes, limits);
     if (const auto problem = server.listen(settings.listen); !problem.empty()) {
         logging::error(problem);

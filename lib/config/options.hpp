@@ -29,8 +29,6 @@ struct options {
     std::optional<unsigned> kernel_hz; // empty: read from the kernel's config
     std::size_t max_connections = 512;
     std::string web_config_file; // empty: plain HTTP, no authentication
-    std::chrono::milliseconds read_timeout{10000};
-    std::chrono::milliseconds idle_timeout{60000};
 };
 
 enum class outcome {
