@@ -1,28 +1,14 @@
 #include "handlers/health_handler.hpp"
 
 #include "audit/advice.hpp"
-
-#include <array>
-#include <cstdio>
+#include "text/json.hpp"
 
 namespace lae::handlers {
 
 std::string unhealthy_body(std::string_view why) {
-    std::string body = R"({"status":"unhealthy","error":")";
-    for (const char c : why) {
-        if (c == '"' || c == '\\') {
-            body += '\\';
-            body += c;
-        } else if (static_cast<unsigned char>(c) < 0x20) {
-            std::array<char, 8> escaped{};
-            std::snprintf(escaped.data(), escaped.size(), "\\u%04x",
-                          static_cast<unsigned>(static_cast<unsigned char>(c)));
-            body += escaped.data();
-        } else {
-            body += c;
-        }
-    }
-    body += "\"}\n";
+    std::string body = R"({"status":"unhealthy","error":)";
+    text::append_json_string(body, why);
+    body += "}\n";
     return body;
 }
 

@@ -1,5 +1,7 @@
 #include "logging/logging.hpp"
 
+#include "text/json.hpp"
+
 #include <array>
 #include <boost/core/null_deleter.hpp>
 #include <boost/log/core.hpp>
@@ -39,39 +41,6 @@ std::string utc_timestamp() {
     std::array<char, 8> fraction{};
     std::snprintf(fraction.data(), fraction.size(), ".%03dZ", static_cast<int>(millis));
     return std::string(text.data(), length) + fraction.data();
-}
-
-void append_quoted(std::string& out, std::string_view text) {
-    out += '"';
-    for (const char c : text) {
-        switch (c) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        default:
-            if (static_cast<unsigned char>(c) < 0x20) {
-                std::array<char, 8> escaped{};
-                std::snprintf(escaped.data(), escaped.size(), "\\u%04x",
-                              static_cast<unsigned>(static_cast<unsigned char>(c)));
-                out += escaped.data();
-            } else {
-                out += c;
-            }
-        }
-    }
-    out += '"';
 }
 
 BOOST_LOG_ATTRIBUTE_KEYWORD(severity_attribute, "Severity", level)
@@ -114,11 +83,11 @@ std::string format_record(format style, std::string_view timestamp, level severi
     line.reserve(message.size() + 64);
     if (style == format::json) {
         line += "{\"ts\":";
-        append_quoted(line, timestamp);
+        text::append_json_string(line, timestamp);
         line += ",\"level\":";
-        append_quoted(line, name_of(severity));
+        text::append_json_string(line, name_of(severity));
         line += ",\"msg\":";
-        append_quoted(line, message);
+        text::append_json_string(line, message);
         line += '}';
     } else {
         line += "ts=";
@@ -126,7 +95,7 @@ std::string format_record(format style, std::string_view timestamp, level severi
         line += " level=";
         line += name_of(severity);
         line += " msg=";
-        append_quoted(line, message);
+        text::append_json_string(line, message);
     }
     return line;
 }

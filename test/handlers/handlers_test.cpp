@@ -85,7 +85,7 @@ BOOST_AUTO_TEST_CASE(health_follows_the_kernel) {
 
 BOOST_AUTO_TEST_CASE(unhealthy_body_escapes_for_json) {
     BOOST_TEST(handlers::unhealthy_body("a\"b\\c\nd") ==
-               "{\"status\":\"unhealthy\",\"error\":\"a\\\"b\\\\c\\u000ad\"}\n");
+               "{\"status\":\"unhealthy\",\"error\":\"a\\\"b\\\\c\\nd\"}\n");
 }
 
 BOOST_AUTO_TEST_CASE(landing_page_links_the_configured_paths_escaped) {
