@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The command line, the environment, the routes and the lifecycle of the real binary.
 source "$(dirname "$0")/common.sh"
-require curl
+require curl ss
 
 out=$("$EXPORTER" --help)
 check "--help exits 0 and lists every flag with its variable" \
@@ -61,19 +61,14 @@ check "keep-alive: two requests, one connection" bash -c \
 exec 7<>"/dev/tcp/127.0.0.1/$PORT"
 printf 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n' >&7
 sleep 0.2
-started=$(date +%s%N)
-kill -TERM "$PID"
-set +e
-wait "$PID"; code=$?
-set -e
-elapsed_ms=$((($(date +%s%N) - started) / 1000000))
+signal_and_time TERM
 exec 7>&-
-check "SIGTERM exits 0 (was $code)" test "$code" -eq 0
+check "SIGTERM exits 0 (was $exit_code)" test "$exit_code" -eq 0
 check "SIGTERM exits within a second (${elapsed_ms} ms)" test "$elapsed_ms" -lt 1000
 check "shutdown is logged" grep -q 'received SIGTERM' "$LOG"
 
-# [::] serves IPv6 and IPv4; a name resolves.
-port=$((20000 + RANDOM % 20000))
+# [::] serves IPv6 and IPv4.
+port=$(free_port)
 "$EXPORTER" --listen-address "[::]:$port" >"$WORK/dual.log" 2>&1 &
 dual=$!
 started_pids+=("$dual")
@@ -84,13 +79,8 @@ stop_exporter "$dual"
 
 # SIGINT with nothing connected: exit 0 at once.
 start_exporter quiet
-started=$(date +%s%N)
-kill -INT "$PID"
-set +e
-wait "$PID"; code=$?
-set -e
-elapsed_ms=$((($(date +%s%N) - started) / 1000000))
-check "SIGINT exits 0 (was $code)" test "$code" -eq 0
+signal_and_time INT
+check "SIGINT exits 0 (was $exit_code)" test "$exit_code" -eq 0
 check "SIGINT with no connection exits at once (${elapsed_ms} ms)" test "$elapsed_ms" -lt 300
 
 # A port that is taken: exit 1 naming the address.

@@ -20,6 +20,31 @@ terminate_tree() {
     done
     kill "-$signal" "$pid" 2>/dev/null || true
 }
+# free_port: a TCP port on 127.0.0.1 nothing listens on now.
+free_port() {
+    local port
+    for _ in $(seq 50); do
+        port=$((20000 + RANDOM % 20000))
+        if ! ss -Hltn "sport = :$port" | grep -q .; then
+            echo "$port"
+            return
+        fi
+    done
+    return 1
+}
+
+# signal_and_time SIGNAL: sends SIGNAL to $PID, waits for it; sets exit_code and elapsed_ms.
+signal_and_time() {
+    local started
+    started=$(date +%s%N)
+    kill "-$1" "$PID"
+    set +e
+    wait "$PID"
+    exit_code=$?
+    set -e
+    elapsed_ms=$((($(date +%s%N) - started) / 1000000))
+}
+
 stop_exporter() { # stop_exporter PID
     terminate_tree "$1" TERM
     local deadline=$((SECONDS + 10)) # LeakSanitizer's exit check can take a while

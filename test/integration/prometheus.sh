@@ -7,17 +7,6 @@ require prometheus curl auditctl ss
 
 start_exporter scraped ++ --log-level=debug
 
-free_port() {
-    local port
-    for _ in $(seq 50); do
-        port=$((20000 + RANDOM % 20000))
-        if ! ss -Hltn "sport = :$port" | grep -q .; then
-            echo "$port"
-            return
-        fi
-    done
-    return 1
-}
 prom_port=$(free_port)
 cat >"$WORK/prometheus.yml" <<YAML
 global:

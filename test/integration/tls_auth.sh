@@ -3,7 +3,7 @@
 # real bcrypt hashes (htpasswd), curl and openssl s_client; the same files also work for
 # Debian's prometheus-node-exporter, the format's reference implementation.
 source "$(dirname "$0")/common.sh"
-require openssl curl htpasswd
+require openssl curl htpasswd ss
 cd "$WORK"
 
 make_ca() { # make_ca NAME
@@ -95,7 +95,7 @@ stop_exporter "$PID"
 
 # The same files work for node_exporter (when installed), the reference implementation.
 if command -v prometheus-node-exporter >/dev/null; then
-    port=$((20000 + RANDOM % 20000))
+    port=$(free_port)
     prometheus-node-exporter --web.config.file="$WORK/auth.yml" --web.listen-address="127.0.0.1:$port" \
         --collector.disable-defaults >"$WORK/node.log" 2>&1 &
     started_pids+=("$!")
