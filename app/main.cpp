@@ -4,14 +4,13 @@
 #include "audit/client.hpp"
 #include "audit/kernel_hz.hpp"
 #include "config/options.hpp"
-#include "config/web_config.hpp"
 #include "handlers/health_handler.hpp"
 #include "handlers/landing_page.hpp"
 #include "handlers/metrics_handler.hpp"
 #include "http/basic_auth.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
-#include "http/tls.hpp"
+#include "http/web_configuration.hpp"
 #include "lae/version.hpp"
 #include "logging/logging.hpp"
 #include "metrics/process_collector.hpp"
@@ -82,43 +81,12 @@ int main(int argc, char** argv) {
         routes.add("/", handlers::landing_page(settings.metrics_path, settings.health_path));
     }
 
-    std::shared_ptr<http::tls_provider> tls;
-    if (!settings.web_config_file.empty()) {
-        const auto web = config::load_web_config(settings.web_config_file);
-        if (!web.config) {
-            logging::error("invalid web configuration: " + web.error);
-            return EXIT_FAILURE;
-        }
-        for (const auto& key : web.config->ignored) {
-            logging::warn("web configuration: " + key + " is accepted but not acted on");
-        }
-        if (web.config->tls) {
-            tls = std::make_shared<http::tls_provider>(*web.config->tls);
-            if (const auto problem = tls->load(); !problem.empty()) {
-                logging::error("invalid web configuration: " + settings.web_config_file + ": " +
-                               problem);
-                return EXIT_FAILURE;
-            }
-        }
-        if (!web.config->users.empty()) {
-            routes.require(std::make_shared<http::basic_auth>(web.config->users));
-        }
-        logging::info(std::string("web configuration ") + settings.web_config_file + ": TLS " +
-                      (tls ? "on" : "off") + ", basic authentication " +
-                      (web.config->users.empty()
-                           ? std::string("off")
-                           : "for " + std::to_string(web.config->users.size()) + " user(s)"));
-    }
-
     http::server_limits limits;
     limits.max_connections = settings.max_connections;
     http::server server(context, routes, limits);
     if (const auto problem = server.listen(settings.listen); !problem.empty()) {
         logging::error(problem);
         return EXIT_FAILURE;
-    }
-    if (tls) {
-        server.use_tls(tls);
     }
     const auto listening = describe(server.local_endpoint());
 
@@ -127,6 +95,21 @@ int main(int argc, char** argv) {
     // come before the audit socket opens: the kernel checks the capabilities the socket was
     // opened with, not only the caller's.
     logging::info(security::drop_privileges(server.local_endpoint().port() < 1024));
+
+    // Read after the drop, with the rights every later reload has: a file the exporter cannot
+    // read stops the start now instead of failing the first certificate rotation.
+    if (!settings.web_config_file.empty()) {
+        auto web = std::make_shared<http::web_configuration>(settings.web_config_file);
+        if (const auto problem = web->load(); !problem.empty()) {
+            logging::error("invalid web configuration: " + problem);
+            return EXIT_FAILURE;
+        }
+        if (web->tls_on()) {
+            server.use_tls(web);
+        }
+        routes.guard(web);
+        logging::info("web configuration " + settings.web_config_file + ": " + web->summary());
+    }
     if (const auto error = kernel.open()) {
         logging::error("cannot open the audit netlink socket: " + audit::explain(error));
     }

@@ -19,7 +19,27 @@ void router::require(std::shared_ptr<basic_auth> credentials) {
     credentials_ = std::move(credentials);
 }
 
+void router::guard(std::shared_ptr<request_guard> guard) {
+    guard_ = std::move(guard);
+}
+
 void router::route(const request& incoming, const responder& respond) const {
+    if (!guard_) {
+        route_guarded(incoming, respond);
+        return;
+    }
+    const responder decorated = [guard = guard_, respond](response answer) {
+        guard->decorate(answer);
+        respond(std::move(answer));
+    };
+    if (auto early = guard_->admit(incoming)) {
+        decorated(std::move(*early));
+        return;
+    }
+    route_guarded(incoming, decorated);
+}
+
+void router::route_guarded(const request& incoming, const responder& respond) const {
     if (credentials_ && !credentials_->allows(incoming[beast_http::field::authorization])) {
         auto res = make_response(beast_http::status::unauthorized, "text/plain; charset=utf-8",
                                  "401 unauthorized\n");
