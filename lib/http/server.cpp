@@ -106,6 +106,9 @@ public:
     void start() {
         if constexpr (is_tls) {
             registry_->mark_idle(this, idle_position_); // a silent handshake is idle too
+            error_code unknown;
+            remember_peer(stream_.native_handle(),
+                          lowest().socket().remote_endpoint(unknown).address().to_string());
             lowest().expires_after(limits_.read_timeout);
             stream_.async_handshake(
                 asio::ssl::stream_base::server,

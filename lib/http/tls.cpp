@@ -14,7 +14,6 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 #include <optional>
-#include <sys/socket.h>
 
 namespace lae::http {
 namespace {
@@ -50,23 +49,19 @@ int rules_index() {
     return index;
 }
 
+void forget_peer(void* /*parent*/, void* peer, CRYPTO_EX_DATA* /*data*/, int /*index*/,
+                 long /*argl*/, void* /*argp*/) {
+    delete static_cast<std::string*>(peer);
+}
+
+int peer_index() {
+    static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, forget_peer);
+    return index;
+}
+
 std::string peer_of(SSL* connection) {
-    sockaddr_storage address{};
-    socklen_t length = sizeof(address);
-    const int descriptor = SSL_get_fd(connection);
-    if (descriptor < 0 ||
-        ::getpeername(descriptor, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-        return "unknown peer";
-    }
-    std::array<char, INET6_ADDRSTRLEN> text{};
-    if (address.ss_family == AF_INET6) {
-        const auto* v6 = reinterpret_cast<const sockaddr_in6*>(&address);
-        ::inet_ntop(AF_INET6, &v6->sin6_addr, text.data(), text.size());
-    } else {
-        const auto* v4 = reinterpret_cast<const sockaddr_in*>(&address);
-        ::inet_ntop(AF_INET, &v4->sin_addr, text.data(), text.size());
-    }
-    return text.data();
+    const auto* peer = static_cast<const std::string*>(SSL_get_ex_data(connection, peer_index()));
+    return peer == nullptr ? std::string("(unknown address)") : *peer;
 }
 
 // Called by OpenSSL for every certificate of the client's chain, leaf last (depth 0).
@@ -185,6 +180,13 @@ std::string joined(const std::vector<std::string>& names) {
 }
 
 } // namespace
+
+void remember_peer(SSL* connection, const std::string& peer) {
+    auto copy = std::make_unique<std::string>(peer);
+    if (SSL_set_ex_data(connection, peer_index(), copy.get()) == 1) {
+        (void)copy.release(); // freed by forget_peer with the connection
+    }
+}
 
 void refusal_log::refused(const std::string& peer, const std::string& why) {
     const auto now = std::chrono::steady_clock::now();

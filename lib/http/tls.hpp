@@ -13,6 +13,7 @@
 #include <vector>
 
 using X509 = struct x509_st;
+using SSL = struct ssl_st;
 
 namespace lae::http {
 
@@ -32,6 +33,10 @@ private:
 std::shared_ptr<boost::asio::ssl::context> make_tls_context(const config::tls_settings& settings,
                                                             std::shared_ptr<refusal_log> log,
                                                             std::string& error);
+
+// Tells the connection who the client is, for the log line of a refused certificate (the TLS
+// layer sees no socket: Asio feeds it through memory buffers).
+void remember_peer(SSL* connection, const std::string& peer);
 
 // The certificate's DNS, e-mail, IP and URI subject alternative names, written as Go writes
 // them (IPv6 compressed, IPv4 dotted), which is how client_allowed_sans lists them.
