@@ -10,12 +10,14 @@
 #include "http/basic_auth.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
+#include "http/socket_activation.hpp"
 #include "http/web_configuration.hpp"
 #include "lae/version.hpp"
 #include "logging/logging.hpp"
 #include "metrics/process_collector.hpp"
 #include "security/privileges.hpp"
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -24,6 +26,7 @@
 #include <iostream>
 #include <memory>
 #include <span>
+#include <unistd.h>
 
 namespace {
 
@@ -31,9 +34,15 @@ namespace asio = boost::asio;
 using namespace lae;
 
 std::string describe(const asio::ip::tcp::endpoint& endpoint) {
-    const auto address = endpoint.address();
-    return (address.is_v6() ? "[" + address.to_string() + "]" : address.to_string()) + ":" +
-           std::to_string(endpoint.port());
+    // Appended piecewise: GCC 12 warns falsely on the operator+ chain (PR 105329).
+    std::string text = endpoint.address().to_string();
+    if (endpoint.address().is_v6()) {
+        text.insert(0, 1, '[');
+        text.push_back(']');
+    }
+    text.push_back(':');
+    text.append(std::to_string(endpoint.port()));
+    return text;
 }
 
 } // namespace
@@ -84,17 +93,47 @@ int main(int argc, char** argv) {
     http::server_limits limits;
     limits.max_connections = settings.max_connections;
     http::server server(context, routes, limits);
-    if (const auto problem = server.listen(settings.listen); !problem.empty()) {
-        logging::error(problem);
-        return EXIT_FAILURE;
+    if (settings.systemd_socket) {
+        const auto sockets =
+            http::systemd_sockets([](const char* name) { return std::getenv(name); }, ::getpid());
+        if (!sockets.error.empty()) {
+            logging::error(sockets.error);
+            return EXIT_FAILURE;
+        }
+        for (const int descriptor : sockets.descriptors) {
+            if (const auto problem = server.adopt(descriptor); !problem.empty()) {
+                logging::error(problem);
+                return EXIT_FAILURE;
+            }
+        }
+    } else {
+        // IPv4 first, so that [::] beside 0.0.0.0 on one port takes only IPv6.
+        auto addresses = settings.listen;
+        std::stable_partition(addresses.begin(), addresses.end(), [](const auto& address) {
+            return address.host.find(':') == std::string::npos;
+        });
+        for (const auto& address : addresses) {
+            if (const auto problem = server.listen(address); !problem.empty()) {
+                logging::error(problem);
+                return EXIT_FAILURE;
+            }
+        }
     }
-    const auto listening = describe(server.local_endpoint());
+    std::string listening;
+    bool low_port = false;
+    for (const auto& endpoint : server.local_endpoints()) {
+        if (!listening.empty()) {
+            listening += ", ";
+        }
+        listening += describe(endpoint);
+        low_port = low_port || endpoint.port() < 1024;
+    }
 
     // The listener is bound: nothing else needs more than CAP_AUDIT_CONTROL. This also makes
     // that capability effective when it is only permitted (a file capability), and it must
     // come before the audit socket opens: the kernel checks the capabilities the socket was
     // opened with, not only the caller's.
-    logging::info(security::drop_privileges(server.local_endpoint().port() < 1024));
+    logging::info(security::drop_privileges(low_port));
 
     // Read after the drop, with the rights every later reload has: a file the exporter cannot
     // read stops the start now instead of failing the first certificate rotation.
