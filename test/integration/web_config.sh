@@ -290,6 +290,32 @@ if [[ $(id -u) == 0 ]] && id nobody >/dev/null 2>&1; then
     set -e
     check "a key only another user can read stops the start (exit $status)" test "$status" = 1
     check "... saying why and what to do" grep -q 'Permission denied (the exporter reads its web configuration as user 0 without CAP_DAC_OVERRIDE' <<<"$out"
+
+    # A rotation to a key the exporter cannot read fails (logged, old certificate kept) and is
+    # retried without another change on disk: making it readable is enough.
+    cp server.key rot.key
+    cp server.pem rot.pem
+    printf 'tls_server_config:\n  cert_file: rot.pem\n  key_file: rot.key\n' >rot.yml
+    start_exporter rotation ++ --web.config.file "$WORK/rot.yml"
+    base=https://127.0.0.1:$PORT
+    url=$base
+    serial() { timeout 5 openssl s_client -connect "127.0.0.1:$PORT" </dev/null 2>/dev/null | openssl x509 -noout -serial; }
+    before=$(serial)
+    install -o nobody -m 0600 eserver.key rot.key.new && mv rot.key.new rot.key
+    cp eserver.pem rot.pem.new && mv rot.pem.new rot.pem
+    wait_for "rotation to an unreadable key: logged" grep -q 'cannot be used (.*rot.key: Permission denied' "$LOG"
+    check "... the previous certificate is still served" test "$(serial)" = "$before"
+    chown root rot.key
+    after=
+    for _ in $(seq 75); do # retried every 10 s
+        curl -sk -o /dev/null -m 2 "$base/healthz" || true
+        after=$(serial)
+        [[ $after != "$before" ]] && break
+        sleep 0.2
+    done
+    check "... and retried: once readable, the new certificate is served without a restart" \
+        test "$after" = "$(openssl x509 -noout -serial -in eserver.pem)"
+    stop_exporter "$PID"
 fi
 
 # --- refusals, each naming its key ---
