@@ -375,9 +375,14 @@ web_config_result parse_web_config(const std::string& yaml_text, const std::stri
 }
 
 std::optional<std::chrono::nanoseconds> parse_go_duration(const std::string& text) {
-    // A bare 0 is allowed as in Go; anything else is number+unit pairs ("1m30s").
-    if (text == "0") {
-        return std::chrono::nanoseconds(0);
+    // A bare number is nanoseconds (YAML integers decode so into Go's time.Duration);
+    // anything else is number+unit pairs ("1m30s").
+    if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) {
+        std::int64_t count = 0;
+        if (std::from_chars(text.data(), text.data() + text.size(), count).ec != std::errc{}) {
+            return std::nullopt;
+        }
+        return std::chrono::nanoseconds(count);
     }
     static const std::map<std::string, double> units = {
         {"ns", 1.0}, {"us", 1e3}, {"\u00b5s", 1e3}, {"\u03bcs", 1e3},
