@@ -13,13 +13,7 @@ require dpkg dpkg-deb dpkg-parsechangelog lintian rpm rpmlint systemd-analyze ma
 here=$(cd "$(dirname "$0")" && pwd)
 source_dir=$(cd "$here/../.." && pwd)
 
-if [[ -z ${PACKAGE_DIR:-} ]]; then
-    PACKAGE_DIR=$WORK/packages
-    "$source_dir/scripts/package" "$PACKAGE_DIR" >"$WORK/package.log" 2>&1 || {
-        tail -40 "$WORK/package.log" >&2
-        exit 1
-    }
-fi
+source "$here/package_dir.sh"
 deb=$(ls "$PACKAGE_DIR"/linux-audit-exporter_*.deb)
 rpm=$(ls "$PACKAGE_DIR"/linux-audit-exporter-*.rpm)
 pass "scripts/package built $(basename "$deb") and $(basename "$rpm")"
@@ -160,6 +154,21 @@ for line in DynamicUser=yes AmbientCapabilities=CAP_AUDIT_CONTROL CapabilityBoun
     'RestrictAddressFamilies=AF_INET AF_INET6 AF_NETLINK' SystemCallFilter=@system-service \
     EnvironmentFile=-/etc/default/linux-audit-exporter EnvironmentFile=-/etc/sysconfig/linux-audit-exporter; do
     check "unit sets $line" grep -qx -- "$line" "$unit"
+done
+# Every directive of the packaged units that systemd's own NEWS first names after 239 (RHEL 8)
+# is one the README lists as dropped by older systemd. NEWS names two old ones late: MemoryMax=
+# came in 231 (systemd.resource-control(5)), WantedBy= with systemd itself.
+news=/usr/share/doc/systemd/NEWS.gz
+check "systemd's NEWS is here to date directives" test -s "$news"
+for unit_file in "$root"/usr/lib/systemd/system/*; do
+    for key in $(sed -n 's/^\([A-Za-z]*\)=.*/\1/p' "$unit_file" | sort -u); do
+        [[ $key == MemoryMax || $key == WantedBy ]] && continue
+        since=$(zcat "$news" | awk -v k="$key=" '/^CHANGES WITH [0-9]+/ { v = $3 + 0 } index($0, k) { m = v } END { print m }')
+        if [[ -n $since ]] && ((since > 239)); then
+            check "$(basename "$unit_file"): $key= (systemd $since) is in the README's list for older systemd" \
+                grep -qF "\`$key=\` ($since)" "$source_dir/README.md"
+        fi
+    done
 done
 check "unit keeps the host user namespace (no PrivateUsers=)" bash -c '! grep -q "^PrivateUsers=" "$1"' _ "$unit"
 

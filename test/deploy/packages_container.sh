@@ -17,13 +17,7 @@ require podman runc debootstrap
 here=$(cd "$(dirname "$0")" && pwd)
 source_dir=$(cd "$here/../.." && pwd)
 
-if [[ -z ${PACKAGE_DIR:-} ]]; then
-    PACKAGE_DIR=$WORK/packages
-    "$source_dir/scripts/package" "$PACKAGE_DIR" >"$WORK/package.log" 2>&1 || {
-        tail -40 "$WORK/package.log" >&2
-        exit 1
-    }
-fi
+source "$here/package_dir.sh"
 deb=$(basename "$(ls "$PACKAGE_DIR"/linux-audit-exporter_*.deb)")
 
 # Private podman storage, removed at exit with every container and image in it.
