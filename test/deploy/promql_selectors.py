@@ -2,8 +2,9 @@
 """Checks that every metric selector in PromQL expressions carries the given matchers, and
 prints the metric names the expressions use (one a line).
 
-Usage: promql_selectors.py MATCHER... < expressions (one a line, JSON strings)
-A matcher is label matcher text that must appear inside the braces of every selector of an
+Usage: promql_selectors.py [--rules FILE | --dashboard FILE] MATCHER...
+The expressions: those of a Prometheus rules file, of a Grafana dashboard's panels, or one a
+line on stdin as JSON strings. No expression at all is an error. A matcher is label matcher text that must appear inside the braces of every selector of an
 exporter series (linux_audit_*, process_*, up), e.g. 'job=~"$job"'. Exit 1 naming the
 expression and selector that lack one, or a bare metric name without braces."""
 import json
@@ -57,14 +58,24 @@ def selectors(expr):
         i += 1
 
 
+def expressions(args):
+    if args[:1] == ["--rules"]:
+        import yaml
+        groups = yaml.safe_load(open(args[1]))["groups"]
+        return [r["expr"] for g in groups for r in g["rules"]], args[2:]
+    if args[:1] == ["--dashboard"]:
+        panels = json.load(open(args[1]))["panels"]
+        return [t["expr"] for p in panels for t in p.get("targets", [])], args[2:]
+    return [json.loads(line) for line in sys.stdin if line.strip()], args
+
+
 def main():
-    required = sys.argv[1:]
+    exprs, required = expressions(sys.argv[1:])
+    if not exprs:
+        sys.exit("no expressions to check")
     names = set()
     bad = 0
-    for line in sys.stdin:
-        if not line.strip():
-            continue
-        expr = json.loads(line)
+    for expr in exprs:
         found = list(selectors(expr))
         if not found and "time()" not in expr:
             print(f"no exporter series in: {expr}", file=sys.stderr)

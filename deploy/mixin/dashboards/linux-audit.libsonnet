@@ -17,7 +17,7 @@ local p = import '../lib/panels.libsonnet';
     {
       title: 'State',
       panels: [
-        p.stat('Kernel answers', '1 when the kernel answered the exporter\'s audit status query; 0: see the exporter\'s log. No data: the exporter is not scraped.', q('linux_audit_up{%(sel)s}'), valueMappings=yesNo),
+        p.stat('Kernel answers', "1 when the kernel answered the exporter's audit status query; 0: see the exporter's log. No data: the exporter is not scraped.", q('linux_audit_up{%(sel)s}'), valueMappings=yesNo),
         p.stat('Audit enabled', '0 disabled, 1 enabled, 2 enabled and locked until reboot.', q('linux_audit_enabled{%(sel)s}'), valueMappings=enabledMap),
         p.stat('Audit daemon PID', '0 when no audit daemon is registered: records then go to the kernel log.', q('linux_audit_daemon_pid{%(sel)s}')),
         p.stat('Rules loaded', 'Audit rules loaded in the kernel (auditctl -l).', q('linux_audit_rules{%(sel)s}')),
@@ -35,7 +35,7 @@ local p = import '../lib/panels.libsonnet';
         p.timeseries('Records lost per second', 'Audit records the kernel dropped (rate limit, full backlog, no memory).', [
           [q('rate(linux_audit_records_lost_total{%(sel)s}[$__rate_interval])'), '{{instance}}'],
         ]),
-        p.timeseries('Time tasks spent waiting for backlog room (s/s)', 'Absent where the exporter does not know the kernel\'s CONFIG_HZ: the jiffies column of the table below then grows instead.', [
+        p.timeseries('Time tasks spent waiting for backlog room (s/s)', "Absent where the exporter does not know the kernel's CONFIG_HZ: the jiffies column of the table below then grows instead.", [
           [q('rate(linux_audit_backlog_wait_time_actual_seconds_total{%(sel)s}[$__rate_interval])'), '{{instance}}'],
         ], unit='s'),
         p.timeseries('Longest wait allowed per task', 'How long a task may wait for room in a full backlog before its record is lost.', [
@@ -54,7 +54,7 @@ local p = import '../lib/panels.libsonnet';
         p.timeseries('Rules by list, action and kind', 'Loaded rules by filter list (auditctl -l), action and whether each is a file watch or a syscall rule; they add up to the rules loaded.', [
           [q('linux_audit_rules_loaded{%(sel)s}'), '{{instance}} {{list}} {{action}} {{kind}}'],
         ], stack=true),
-        p.table('Rules by key', 'Loaded rules by key (-k): (none) counts rules without a key, (other) the keys beyond the exporter\'s cap.', [
+        p.table('Rules by key', "Loaded rules by key (-k): (none) counts rules without a key, (other) the keys beyond the exporter's cap.", [
           [q('sort_desc(linux_audit_rules_with_key{%(sel)s})'), 'rules'],
         ], w=12, h=8, hide=['job']),
         p.table('Kernel features', 'loginuid_immutable: no process may change its login uid once set (a hardening setting, auditctl --loginuid-immutable). Locked: cannot be changed until reboot.', [
@@ -75,8 +75,8 @@ local p = import '../lib/panels.libsonnet';
         p.timeseries('Failed logins and authentications', 'User-space results with res=failed (USER_AUTH, USER_LOGIN and the like) per second.', [
           [q('sum by (instance, type) (rate(linux_audit_log_user_results_total{%(sel)s, res="failed"}[$__rate_interval]))'), '{{instance}} {{type}}'],
         ], unit='ops'),
-        p.stat('Records collector subscribed', 'Whether the exporter receives the kernel\'s audit records (needs CAP_AUDIT_READ). No data: the collector is off.', q('linux_audit_log_subscribed{%(sel)s}'), valueMappings=yesNo, w=6, h=8),
-        p.timeseries('Records collector overflows', 'Times the kernel dropped records for the exporter because it fell behind: its counts are then low (auditd\'s copy is unaffected).', [
+        p.stat('Records collector subscribed', "Whether the exporter receives the kernel's audit records (needs CAP_AUDIT_READ). No data: the collector is off.", q('linux_audit_log_subscribed{%(sel)s}'), valueMappings=yesNo, w=6, h=8),
+        p.timeseries('Records collector overflows', "Times the kernel dropped records for the exporter because it fell behind: its counts are then low (auditd's copy is unaffected).", [
           [q('increase(linux_audit_log_overflows_total{%(sel)s}[$__rate_interval])'), '{{instance}}'],
         ], w=6),
       ],
@@ -152,9 +152,9 @@ local p = import '../lib/panels.libsonnet';
             hide: 0,
           },
         ] + (if c.showMultiCluster then [
-               variable('cluster', 'Cluster', 'label_values(linux_audit_exporter_build_info{%s}, %s)' % [c.dashboardJobSelector, c.clusterLabel]),
+               variable('cluster', 'Cluster', 'label_values(%s, %s)' % [if c.dashboardJobSelector == '' then 'linux_audit_exporter_build_info' else 'linux_audit_exporter_build_info{%s}' % c.dashboardJobSelector, c.clusterLabel]),
              ] else []) + [
-          variable('job', 'Job', 'label_values(linux_audit_exporter_build_info{%s}, job)' % jobFilter),
+          variable('job', 'Job', 'label_values(%s, job)' % (if jobFilter == '' then 'linux_audit_exporter_build_info' else 'linux_audit_exporter_build_info{%s}' % jobFilter)),
           variable('instance', 'Host', 'label_values(linux_audit_exporter_build_info{%s}, instance)' % (clusterMatcher + 'job=~"$job"')),
         ],
       },
