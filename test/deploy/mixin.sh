@@ -19,31 +19,24 @@ check "mixin.libsonnet has the mixin fields" test "$(jsonnet -e \
     "std.sort(std.objectFieldsAll(import '$mixin/mixin.libsonnet'))" | tr -d ' \n')" = \
     '["_config","grafanaDashboards","prometheusAlerts","prometheusRules"]'
 
-# Vendored as the README shows: the site's own file, elsewhere, with its own selector.
-mkdir -p "$WORK/site/vendor"
+# Vendored as the README's Deploy section shows: its own example file, run as it says.
+mkdir -p "$WORK/site/vendor" "$WORK/site/out"
 cp -r "$mixin" "$WORK/site/vendor/linux-audit-exporter-mixin"
-cat >"$WORK/site/audit.jsonnet" <<'JSONNET'
-local mixin = (import 'linux-audit-exporter-mixin/mixin.libsonnet') + {
-  _config+:: {
-    linuxAuditSelector: 'job="audit", env="prod"',
-    showMultiCluster: true,
-    runbookURLPattern: 'https://wiki.example.com/audit#%s',
-  },
-};
-{
-  'alerts.yml': std.manifestYamlDoc(mixin.prometheusAlerts),
-  'dashboard.json': std.manifestJsonEx(mixin.grafanaDashboards['linux-audit.json'], '  '),
-}
-JSONNET
-mkdir -p "$WORK/site/out"
-check "vendored: jsonnet -J vendor -m renders the site's files" \
-    jsonnet -J "$WORK/site/vendor" -m "$WORK/site/out" -S "$WORK/site/audit.jsonnet"
+sed -n "/^cat > audit.jsonnet <<'JSONNET'\$/,/^JSONNET\$/p" "$root/README.md" | sed '1d;$d' >"$WORK/site/audit.jsonnet"
+check "the README has the vendoring example" grep -q linuxAuditSelector "$WORK/site/audit.jsonnet"
+check "vendored: jsonnet -J vendor -m out -S audit.jsonnet renders the site's files" \
+    bash -c 'cd "$1" && jsonnet -J vendor -m out -S audit.jsonnet >/dev/null' _ "$WORK/site"
+mv "$WORK/site/out/linux-audit-alerts.yml" "$WORK/site/out/alerts.yml" || true
+mv "$WORK/site/out/linux-audit.json" "$WORK/site/out/dashboard.json" || true
 check "vendored: the site's rules pass promtool check rules" promtool check rules "$WORK/site/out/alerts.yml"
 check "vendored: every selector carries the site's selector" python3 "$here/promql_selectors.py" \
     --rules "$WORK/site/out/alerts.yml" 'job="audit", env="prod"'
 check "vendored: runbook links follow the site's pattern" \
     grep -q '"\?runbook_url"\?: "https://wiki.example.com/audit#linuxauditrecordslost"' "$WORK/site/out/alerts.yml"
 check "vendored: the dashboard has a cluster variable" grep -q '"name": "cluster"' "$WORK/site/out/dashboard.json"
+check "vendored: the opt-in alerts and one baseline alert per key" bash -c \
+    '[[ $(grep -cE "\"?alert\"?: \"(LinuxAuditExporterAbsent|LinuxAuditLoginUidMutable|LinuxAuditRuleKeyMissing)\"" "$1") -eq 4 ]]' \
+    _ "$WORK/site/out/alerts.yml"
 
 # The chart's templates.
 TOOLS=${TOOLS:-$root/build/tools}
