@@ -81,20 +81,8 @@ start_full_exporter dashboard
 exported=$(exported_series)
 expected=$(expected_series "$exported")
 job=site-audit
-prom_port=$(free_port)
-cat >"$WORK/prometheus.yml" <<YAML
-global:
-  scrape_interval: 1s
-  scrape_timeout: 1s
-scrape_configs:
-  - job_name: $job
-    static_configs:
-      - targets: ['127.0.0.1:$PORT']
-YAML
-prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/tsdb" \
-    --web.listen-address="127.0.0.1:$prom_port" >"$WORK/prometheus.log" 2>&1 &
-started_pids+=("$!")
-server=http://127.0.0.1:$prom_port
+start_prometheus "$job"
+server=$PROM_URL
 deadline=$((SECONDS + 60))
 until [[ -n $(promtool query instant "$server" "linux_audit_up{job=\"$job\"}" 2>/dev/null) ]]; do
     if ((SECONDS > deadline)); then

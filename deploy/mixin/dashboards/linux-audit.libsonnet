@@ -53,7 +53,7 @@ local p = import '../lib/panels.libsonnet';
       panels: [
         p.timeseries('Rules by list, action and kind', 'Loaded rules by filter list (auditctl -l), action and whether each is a file watch or a syscall rule; they add up to the rules loaded.', [
           [q('linux_audit_rules_loaded{%(sel)s}'), '{{instance}} {{list}} {{action}} {{kind}}'],
-        ], stack=true),
+        ]),
         p.table('Rules by key', "Loaded rules by key (-k): (none) counts rules without a key, (other) the keys beyond the exporter's cap.", [
           [q('sort_desc(linux_audit_rules_with_key{%(sel)s})'), 'rules'],
         ], w=12, h=8, hide=['job']),
