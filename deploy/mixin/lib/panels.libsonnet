@@ -48,7 +48,7 @@ local mappings(m) = [{
       },
       options: {
         reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false },
-        colorMode: 'background',
+        colorMode: if valueMappings == {} then 'none' else 'background',
         graphMode: 'none',
         textMode: 'value_and_name',
         orientation: 'auto',
