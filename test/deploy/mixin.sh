@@ -12,6 +12,16 @@ chart=$root/deploy/helm/linux-audit-exporter
 
 check "checked-in files are what the mixin renders (scripts/render-mixin --check)" \
     "$root/scripts/render-mixin" --check
+# The check can fail: in a copy of the tree with one rendered file edited by hand.
+mkdir -p "$WORK/tree/scripts"
+cp -r "$root/deploy" "$WORK/tree/"
+cp "$root/scripts/render-mixin" "$WORK/tree/scripts/"
+sed -i 's/for: "5m"/for: "6m"/' "$WORK/tree/deploy/prometheus/linux-audit-alerts.yml"
+check "a hand-edited rules file fails the check" bash -c '! "$1" --check >/dev/null 2>&1' _ "$WORK/tree/scripts/render-mixin"
+check "the selector check refuses a selector without the job" bash -c \
+    '! python3 "$1" "job=\"x\"" <<<"\"rate(linux_audit_up{instance=\\\"a\\\"}[5m])\"" >/dev/null 2>&1' _ "$here/promql_selectors.py"
+check "the selector check accepts one with it" bash -c \
+    'python3 "$1" "job=\"x\"" <<<"\"rate(linux_audit_up{job=\\\"x\\\"}[5m])\"" >/dev/null' _ "$here/promql_selectors.py"
 for file in $(find "$mixin" -name '*.jsonnet' -o -name '*.libsonnet' | sort); do
     check "jsonnetfmt: ${file#"$root"/}" jsonnetfmt --test "$file"
 done
