@@ -113,6 +113,11 @@ set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 
 set(CPACK_RPM_FILE_NAME RPM-DEFAULT)
 set(CPACK_RPM_PACKAGE_RELEASE 1)
+if(CMAKE_CROSSCOMPILING)
+  # rpmbuild would name the build machine's architecture (cmake/aarch64-linux-gnu.cmake sets
+  # the .deb's).
+  set(CPACK_RPM_PACKAGE_ARCHITECTURE ${CMAKE_SYSTEM_PROCESSOR})
+endif()
 set(CPACK_PACKAGE_RELOCATABLE OFF)
 # No /usr/lib/.build-id links: the package owns its files and nothing else.
 # The Packager tag comes from the packager macro.
