@@ -106,6 +106,8 @@ check "the licence is marked %license, the docs %doc" bash -c \
     'rpm -qp --qf "[%{FILEFLAGS:fflags} %{FILENAMES}\n]" "$1" 2>/dev/null | grep -qx "l /usr/share/licenses/linux-audit-exporter/LICENSE" && rpm -qdp "$1" 2>/dev/null | grep -q README.md' _ "$rpm"
 check "License MIT, a URL, a changelog" bash -c \
     '[[ $(rpm -qp --qf "%{LICENSE} %{URL}" "$1" 2>/dev/null) == "MIT https://"* ]] && rpm -qp --changelog "$1" 2>/dev/null | grep -q "^\* .* - $2-1"' _ "$rpm" "$version"
+check "the payload is gzip or xz, which RHEL 8's rpm 4.14 reads" \
+    bash -c '[[ $(rpm -qp --qf "%{PAYLOADCOMPRESSOR}" "$1" 2>/dev/null) =~ ^(gzip|xz)$ ]]' _ "$rpm"
 scripts=$(rpm -qp --scripts "$rpm" 2>/dev/null)
 scriptlet() { awk -v want="$1" '/scriptlet \(using/ { on = ($1 == want) } on' <<<"$scripts"; }
 check "%post: preset on a fresh install only" bash -c \
