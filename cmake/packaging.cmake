@@ -130,8 +130,13 @@ set(CPACK_RPM_CHANGELOG_FILE ${_lae_pkg_dir}/rpm-changelog)
 set(CPACK_RPM_POST_INSTALL_SCRIPT_FILE ${_lae_pkg_dir}/rpm/post)
 set(CPACK_RPM_PRE_UNINSTALL_SCRIPT_FILE ${_lae_pkg_dir}/rpm/preun)
 set(CPACK_RPM_POST_UNINSTALL_SCRIPT_FILE ${_lae_pkg_dir}/rpm/postun)
-# The static binary needs nothing; the scriptlets need systemctl (RHEL's systemd).
-set(CPACK_RPM_PACKAGE_AUTOREQ OFF)
+# The static binary needs nothing; the scriptlets need systemctl (RHEL's systemd). A package
+# of a dynamic build (not what scripts/package makes) names its libraries.
+if(LAE_STATIC)
+  set(CPACK_RPM_PACKAGE_AUTOREQ OFF)
+else()
+  set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+endif()
 set(CPACK_RPM_PACKAGE_REQUIRES_POST "systemd")
 set(CPACK_RPM_PACKAGE_REQUIRES_PREUN "systemd")
 set(CPACK_RPM_PACKAGE_REQUIRES_POSTUN "systemd")
