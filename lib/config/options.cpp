@@ -18,7 +18,7 @@ constexpr std::string_view environment_prefix = "LINUX_AUDIT_EXPORTER_";
 enum class kind {
     single,     // --flag VALUE
     repeatable, // --flag VALUE, given again for more; the variable takes a comma-separated list
-    toggle,     // --flag alone means true; --flag=false; the variable takes true or false
+    toggle,     // --flag alone means true; the variable takes true or false
 };
 
 // One row per setting: the flag, its variable, its --help group and its help; defaults live
@@ -97,13 +97,11 @@ po::options_description describe() {
                 add(s.flag, po::value<std::string>()->value_name("VALUE"), help.c_str());
                 break;
             case kind::repeatable:
-                add(s.flag,
-                    po::value<std::vector<std::string>>()->composing()->value_name("ADDRESS"),
+                add(s.flag, po::value<std::vector<std::string>>()->composing()->value_name("VALUE"),
                     help.c_str());
                 break;
             case kind::toggle:
-                add(s.flag, po::value<std::string>()->implicit_value("true")->value_name("BOOL"),
-                    help.c_str());
+                add(s.flag, po::bool_switch(), help.c_str());
                 break;
             }
         }
@@ -319,6 +317,11 @@ parse_result parse(std::span<const char* const> arguments, const environment& lo
                 listen_from_flags = true;
             }
             values = value.as<std::vector<std::string>>();
+        } else if (flag == "web.systemd-socket") {
+            if (value.defaulted() || !value.as<bool>()) {
+                continue; // a switch: only its presence means something
+            }
+            values = {"true"};
         } else {
             values = {value.as<std::string>()};
         }

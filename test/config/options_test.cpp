@@ -198,15 +198,15 @@ BOOST_AUTO_TEST_CASE(telemetry_path_and_systemd_socket) {
     BOOST_TEST_REQUIRE((result.action == outcome::run), result.text);
     BOOST_TEST(result.settings.metrics_path == "/t");
     BOOST_TEST(result.settings.systemd_socket);
-    result = with_flags({"--web.systemd-socket=false"});
-    BOOST_TEST(!result.settings.systemd_socket);
+    BOOST_TEST(!with_flags({}).settings.systemd_socket);
     invocation call;
     call.variables = {{"LINUX_AUDIT_EXPORTER_WEB_SYSTEMD_SOCKET", "true"},
                       {"LINUX_AUDIT_EXPORTER_WEB_TELEMETRY_PATH", "/v"}};
     result = call.run();
     BOOST_TEST(result.settings.systemd_socket);
     BOOST_TEST(result.settings.metrics_path == "/v");
-    BOOST_TEST((with_flags({"--web.systemd-socket=maybe"}).action == outcome::invalid));
+    call.variables = {{"LINUX_AUDIT_EXPORTER_WEB_SYSTEMD_SOCKET", "maybe"}};
+    BOOST_TEST((call.run().action == outcome::invalid));
 }
 
 BOOST_AUTO_TEST_CASE(help_is_grouped) {
