@@ -25,7 +25,7 @@ void router::guard(std::shared_ptr<request_guard> guard) {
 
 void router::route(const request& incoming, const responder& respond) const {
     if (!guard_) {
-        route_guarded(incoming, respond);
+        route_guarded(incoming, respond, credentials_);
         return;
     }
     const responder decorated = [guard = guard_, respond](response answer) {
@@ -36,11 +36,12 @@ void router::route(const request& incoming, const responder& respond) const {
         decorated(std::move(*early));
         return;
     }
-    route_guarded(incoming, decorated);
+    route_guarded(incoming, decorated, guard_->credentials());
 }
 
-void router::route_guarded(const request& incoming, const responder& respond) const {
-    if (credentials_ && !credentials_->allows(incoming[beast_http::field::authorization])) {
+void router::route_guarded(const request& incoming, const responder& respond,
+                           const std::shared_ptr<basic_auth>& credentials) const {
+    if (credentials && !credentials->allows(incoming[beast_http::field::authorization])) {
         auto res = make_response(beast_http::status::unauthorized, "text/plain; charset=utf-8",
                                  "401 unauthorized\n");
         res.set(beast_http::field::www_authenticate, basic_auth::challenge);

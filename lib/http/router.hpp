@@ -13,8 +13,9 @@
 
 namespace lae::http {
 
-// Stands before every route: may answer instead of it (429, 401) and adds headers to every
-// answer, whoever gives it. The web configuration is one.
+// Stands before every route: may answer instead of it (429), names the credentials every
+// route needs (they may change with a reload) and adds headers to every answer, whoever
+// gives it. The web configuration is one.
 class request_guard {
 public:
     request_guard() = default;
@@ -22,6 +23,8 @@ public:
     request_guard& operator=(const request_guard&) = delete;
     virtual ~request_guard() = default;
     virtual std::optional<response> admit(const request& incoming) = 0;
+    // nullptr: no authentication.
+    virtual std::shared_ptr<basic_auth> credentials() const = 0;
     virtual void decorate(response& outgoing) const = 0;
 };
 
@@ -34,7 +37,8 @@ public:
     void route(const request& incoming, const responder& respond) const;
 
 private:
-    void route_guarded(const request& incoming, const responder& respond) const;
+    void route_guarded(const request& incoming, const responder& respond,
+                       const std::shared_ptr<basic_auth>& credentials) const;
 
     std::shared_ptr<request_guard> guard_;
     std::vector<std::pair<std::string, handler>> routes_;

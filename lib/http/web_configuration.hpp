@@ -50,6 +50,7 @@ public:
 
     std::shared_ptr<boost::asio::ssl::context> current() override;
     std::optional<response> admit(const request& incoming) override;
+    std::shared_ptr<basic_auth> credentials() const override { return users_; }
     void decorate(response& outgoing) const override;
 
     // Looks for changes at most once a second (and retries a failed reload at most every
