@@ -26,25 +26,41 @@
         ] + (if c.exporterAbsentAlert then [
                {
                  alert: 'LinuxAuditExporterAbsent',
-                 // A target seen within the lookback that is gone now (one alert per target),
-                 // or none at all within the lookback (a renamed job, a deleted DaemonSet).
-                 expr: |||
-                   absent_over_time(up{%(s)s}[%(lookback)s])
-                   or
-                   (
-                     group by (%(by)s) (present_over_time(up{%(s)s}[%(lookback)s]))
-                     unless
-                     group by (%(by)s) (up{%(s)s})
-                   )
-                 ||| % { s: s, by: by, lookback: c.exporterAbsentLookback },
+                 // No target at all (a renamed job, a deleted DaemonSet, a selector that
+                 // matches nothing): one alert for the job, since no per-host alert can fire.
+                 expr: 'absent(up{%s})' % s,
                  'for': c.exporterAbsentFor,
                  labels: warning,
                  annotations: {
-                   summary: 'An audit exporter target has vanished.',
-                   description: 'Prometheus has no target{{ with $labels.instance }} {{ . }}{{ end }} for the audit exporter ({{ with $labels.job }}job {{ . }}{{ else }}%s{{ end }}): audit health is not watched there.' % s,
+                   summary: "No audit exporter target matches the alerts' selector.",
+                   description: "Prometheus has had no target matching up{%s}{{ with $labels.job }} (job {{ . }}){{ end }} for %s: no audit alert can fire for any host. The scrape job was renamed or removed, or the alerts' selector does not match it." % [s, c.exporterAbsentFor],
                  },
                },
-             ] else []) + [
+             ] else []) + (if c.exporterTargetVanishedAlert then [
+                             {
+                               alert: 'LinuxAuditExporterTargetVanished',
+                               // A target seen within the lookback that is gone now, one alert per target;
+                               // not while no target is left at all (LinuxAuditExporterAbsent says that once).
+                               expr: |||
+                                 (
+                                   group by (%(by)s) (present_over_time(up{%(s)s}[%(lookback)s]))
+                                   unless
+                                   group by (%(by)s) (up{%(s)s})
+                                 )%(unlessAbsent)s
+                               ||| % {
+                                 s: s,
+                                 by: by,
+                                 lookback: c.exporterTargetVanishedLookback,
+                                 unlessAbsent: if c.exporterAbsentAlert then '\nunless on ()\nabsent(up{%s})' % s else '',
+                               },
+                               'for': c.exporterTargetVanishedFor,
+                               labels: warning,
+                               annotations: {
+                                 summary: 'An audit exporter target has vanished.',
+                                 description: 'Prometheus has had no target {{ $labels.instance }} for the audit exporter (job {{ $labels.job }}) for %s, which it had within %s: audit health is not watched there.' % [c.exporterTargetVanishedFor, c.exporterTargetVanishedLookback],
+                               },
+                             },
+                           ] else []) + [
           {
             alert: 'LinuxAuditStatusUnavailable',
             expr: 'linux_audit_up{%s} == 0' % s,
