@@ -88,7 +88,8 @@
             labels: critical,
             annotations: {
               summary: 'The kernel lost audit records.',
-              description: 'The kernel on {{ $labels.instance }} dropped {{ $value | humanize }} audit records within %s (rate limit, full backlog or no memory): events went unrecorded. The alert stays for %s after the last loss, so one incident pages once.' % [c.recordsLostWindow, c.recordsLostKeepFiringFor],
+              // While keep_firing_for holds the alert, $value is the one of the last loss.
+              description: 'The kernel on {{ $labels.instance }} dropped audit records (rate limit, full backlog or no memory): {{ $value | humanize }} within %s at the last loss seen; events went unrecorded. The alert stays for %s after the last loss, so one incident pages once.' % [c.recordsLostWindow, c.recordsLostKeepFiringFor],
             },
           },
           {
@@ -196,7 +197,7 @@
             labels: warning,
             annotations: {
               summary: 'The records collector lost records: its counts are low.',
-              description: 'The exporter on {{ $labels.instance }} fell behind the kernel record stream {{ $value | humanize }} times within %s: its record counts are low by an unknown amount (auditd and the kernel lost nothing).' % c.recordsOverflowWindow,
+              description: 'The exporter on {{ $labels.instance }} fell behind the kernel record stream ({{ $value | humanize }} times within %s at the last overflow seen): its record counts are low by an unknown amount (auditd and the kernel lost nothing). The alert stays for %s after the last overflow.' % [c.recordsOverflowWindow, c.recordsOverflowKeepFiringFor],
             },
           },
           {
