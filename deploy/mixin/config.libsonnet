@@ -55,6 +55,9 @@
     backlogPeakWindow: '5m',
     backlogNearLimitRatio: 0.8,
     backlogNearLimitFor: '2m',
+    // keep_firing_for: peaks that recur (every few minutes, each leaving the window before
+    // the next) are one incident, one alert, not one alert per peak.
+    backlogNearLimitKeepFiringFor: '15m',
 
     tasksWaitingWindow: '5m',
     tasksWaitingFor: '2m',

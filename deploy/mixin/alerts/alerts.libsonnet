@@ -100,10 +100,11 @@
               linux_audit_backlog_limit{%(s)s} > 0
             ||| % { s: s, w: c.backlogPeakWindow, ratio: c.backlogNearLimitRatio },
             'for': c.backlogNearLimitFor,
+            keep_firing_for: c.backlogNearLimitKeepFiringFor,
             labels: warning,
             annotations: {
               summary: 'The audit backlog is near its limit.',
-              description: 'The audit backlog on {{ $labels.instance }} peaked at {{ $value | humanizePercentage }} of its limit within %s: the audit daemon is not keeping up; once the backlog is full, tasks wait and records are lost.' % c.backlogPeakWindow,
+              description: 'The audit backlog on {{ $labels.instance }} reached {{ $value | humanizePercentage }} of its limit at the last peak seen (the highest within %s): the audit daemon is not keeping up; once the backlog is full, tasks wait and records are lost. The alert stays for %s after the last peak, so one incident alerts once.' % [c.backlogPeakWindow, c.backlogNearLimitKeepFiringFor],
             },
           },
           {
