@@ -30,7 +30,7 @@ if [[ $original_enabled == 2 ]]; then
 fi
 at_exit "auditctl -e $original_enabled -b $(auditctl_status backlog_limit) -r $(auditctl_status rate_limit) --backlog_wait_time $(auditctl_status backlog_wait_time) >/dev/null"
 if [[ $(auditctl_status lost) == 0 ]]; then
-    at_exit "auditctl --reset-lost >/dev/null"
+    at_exit "auditctl --reset-lost >/dev/null 2>&1"
 fi
 at_exit "auditctl -D >/dev/null 2>&1 || true"
 
