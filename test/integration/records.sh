@@ -251,6 +251,41 @@ else
     check "flood: resident memory flat ($rss_before -> $rss_after KiB, at most 1 MiB more)" \
         test $((rss_after - rss_before)) -le 1024
 fi
+
+# An overflow, for real: the exporter is frozen while the flood fills its receive buffer, so
+# the kernel drops our copies (ENOBUFS). It must count that, keep reading, and count what
+# comes after exactly again.
+before=$(scrape)
+kill -STOP "$PID"
+as_test_user "$WORK/records_tool" flood 2 >"$WORK/frozen-flood.out"
+kill -CONT "$PID"
+frozen_events=$(awk '$1 == "events" { print $2 }' "$WORK/frozen-flood.out")
+deadline=$((SECONDS + 10))
+previous=-1
+while ((SECONDS < deadline)); do # until the backlog of our socket is read
+    now=$(delta "$(scrape)" linux_audit_log_syscall_events_total 'key="lae_rec_flood",success="yes"')
+    ((now == previous)) && break
+    previous=$now
+    sleep 0.3
+done
+after=$(scrape)
+overflowed=$(($(metric "$after" linux_audit_log_overflows_total) - $(metric "$before" linux_audit_log_overflows_total)))
+frozen_counted=$(delta "$after" linux_audit_log_syscall_events_total 'key="lae_rec_flood",success="yes"')
+echo "frozen exporter: $frozen_events events, $frozen_counted counted, $overflowed overflows"
+check "frozen exporter: the overflow is counted ($overflowed)" test "$overflowed" -ge 1
+check "frozen exporter: fewer events counted than made ($frozen_counted < $frozen_events)" \
+    test "$frozen_counted" -lt "$frozen_events"
+check "frozen exporter: still subscribed" test "$(metric "$after" linux_audit_log_subscribed)" = 1
+before=$after
+as_test_user "$WORK/records_tool" syscalls 25
+deadline=$((SECONDS + 10))
+until (($(delta "$(scrape)" linux_audit_log_syscall_events_total 'key="lae_rec_one",success="yes"') >= 25)) ||
+    ((SECONDS > deadline)); do
+    sleep 0.2
+done
+sleep 0.3
+check "after the overflow: reading goes on, exactly 25 more counted" \
+    test "$(delta "$(scrape)" linux_audit_log_syscall_events_total 'key="lae_rec_one",success="yes"')" = 25
 stop_exporter "$PID"
 
 # Without CAP_AUDIT_READ: unsubscribed, one line with the remedy, the rest as before.
