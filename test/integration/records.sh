@@ -8,7 +8,7 @@
 # scrapes keep being answered; without CAP_AUDIT_READ the collector says so once and the rest
 # works. Everything is restored in a trap: the daemon, rules, settings, the lost counter.
 source "$(dirname "$0")/common.sh"
-require auditd auditctl ausearch setpriv capsh curl
+require auditd auditctl ausearch setpriv capsh curl promtool
 RECORDS_TOOL=${RECORDS_TOOL:?set RECORDS_TOOL to the records_tool binary}
 
 test_uid=65531
@@ -195,6 +195,21 @@ check "the daemon's log holds 5 failed USER_AUTH, as counted" \
 check "the daemon's log holds 4 successful USER_LOGIN, as counted" \
     test "$(grep '^type=USER_LOGIN' "$log" | grep 'acct="lae-records-test"' | grep -c "res=success'")" = 4
 
+# The formats with the collector's series in them: promtool's lint, and Python's strict
+# OpenMetrics parser on the linux_audit_log_ families.
+body=$(scrape)
+check "promtool check metrics finds nothing to say with the collector on" \
+    bash -c 'promtool check metrics <<<"$1" 2>&1 | { ! grep -q .; }' _ "$body"
+openmetrics=$(curl -s --max-time 5 -H 'Accept: application/openmetrics-text; version=1.0.0' "http://127.0.0.1:$PORT/metrics")
+check "the strict OpenMetrics parser reads the five linux_audit_log_ families" /usr/bin/python3 -c '
+import sys
+from prometheus_client.openmetrics.parser import text_string_to_metric_families
+text = "".join(l + "\n" for l in sys.argv[1].splitlines() if " linux_audit_log_" in l or l.startswith("linux_audit_log_"))
+names = sorted(f.name for f in text_string_to_metric_families(text + "# EOF\n"))
+want = ["linux_audit_log_overflows", "linux_audit_log_records", "linux_audit_log_subscribed",
+        "linux_audit_log_syscall_events", "linux_audit_log_user_results"]
+sys.exit(0 if names == want else "families: %s" % names)' "$openmetrics"
+
 # A bounded flood, with a daemon that keeps up (no log written) so that the kernel emits as
 # fast as the machine allows.
 stop_daemon
@@ -252,14 +267,27 @@ else
         test $((rss_after - rss_before)) -le 1024
 fi
 
-# An overflow, for real: the exporter is frozen while the flood fills its receive buffer, so
-# the kernel drops our copies (ENOBUFS). It must count that, keep reading, and count what
-# comes after exactly again.
+stop_exporter "$PID"
+
+# An overflow, for real: an exporter without CAP_NET_ADMIN gets a receive buffer capped by
+# net.core.rmem_max (SO_RCVBUF), and is frozen while a flood fills it, so the kernel drops
+# our copies (ENOBUFS). It must count that, keep reading, and count what comes after exactly.
+start_exporter small-buffer capsh --drop=cap_net_admin -- -c 'exec "$0" "$@"' ++ \
+    --collector.records --log-level debug
+check "without CAP_NET_ADMIN: SO_RCVBUF, capped by net.core.rmem_max" \
+    grep -q "receive buffer $((2 * $(cat /proc/sys/net/core/rmem_max))) bytes (SO_RCVBUF)" "$LOG"
+buffer=$(sed -n 's/.*receive buffer \([0-9]*\) bytes.*/\1/p' "$LOG" | head -n1)
 before=$(scrape)
 kill -STOP "$PID"
-as_test_user "$WORK/records_tool" flood 2 >"$WORK/frozen-flood.out"
+# One second at a time until three times as many records as a buffer of 512-byte records
+# could hold were made (each event here is 3 records), at most 20 s.
+frozen_events=0
+for _ in $(seq 20); do
+    as_test_user "$WORK/records_tool" flood 1 >"$WORK/frozen-flood.out"
+    frozen_events=$((frozen_events + $(awk '$1 == "events" { print $2 }' "$WORK/frozen-flood.out")))
+    ((3 * frozen_events * 512 > 3 * buffer)) && break
+done
 kill -CONT "$PID"
-frozen_events=$(awk '$1 == "events" { print $2 }' "$WORK/frozen-flood.out")
 deadline=$((SECONDS + 10))
 previous=-1
 while ((SECONDS < deadline)); do # until the backlog of our socket is read
