@@ -8,7 +8,7 @@
 # scrapes keep being answered; without CAP_AUDIT_READ the collector says so once and the rest
 # works. Everything is restored in a trap: the daemon, rules, settings, the lost counter.
 source "$(dirname "$0")/common.sh"
-require auditd auditctl ausearch setpriv capsh curl promtool
+require auditd auditctl ausearch setpriv setcap capsh curl promtool
 RECORDS_TOOL=${RECORDS_TOOL:?set RECORDS_TOOL to the records_tool binary}
 
 test_uid=65531
@@ -314,6 +314,27 @@ done
 sleep 0.3
 check "after the overflow: reading goes on, exactly 25 more counted" \
     test "$(delta "$(scrape)" linux_audit_log_syscall_events_total 'key="lae_rec_one",success="yes"')" = 25
+stop_exporter "$PID"
+
+# As the container image runs it: uid 65534, both capabilities only as permitted file
+# capabilities. Given AUDIT_READ too (the bounding set), it subscribes; given only
+# AUDIT_CONTROL, it still starts, unsubscribed.
+cp "$EXPORTER" "$WORK/file-capability-exporter"
+chmod 755 "$WORK/file-capability-exporter"
+setcap cap_audit_control,cap_audit_read+p "$WORK/file-capability-exporter"
+EXPORTER=$WORK/file-capability-exporter start_exporter file-capability \
+    setpriv --reuid=65534 --regid=65534 --clear-groups --bounding-set=-all,+audit_control,+audit_read --inh-caps=-all ++ \
+    --collector.records
+body=$(scrape)
+check "file capabilities as uid 65534, AUDIT_READ granted: subscribed" test "$(metric "$body" linux_audit_log_subscribed)" = 1
+check "file capabilities as uid 65534, AUDIT_READ granted: up" test "$(metric "$body" linux_audit_up)" = 1
+stop_exporter "$PID"
+EXPORTER=$WORK/file-capability-exporter start_exporter file-capability-no-read \
+    setpriv --reuid=65534 --regid=65534 --clear-groups --bounding-set=-all,+audit_control --inh-caps=-all ++ \
+    --collector.records
+body=$(scrape)
+check "file capabilities as uid 65534, AUDIT_READ not granted: unsubscribed" test "$(metric "$body" linux_audit_log_subscribed)" = 0
+check "file capabilities as uid 65534, AUDIT_READ not granted: up" test "$(metric "$body" linux_audit_up)" = 1
 stop_exporter "$PID"
 
 # Without CAP_AUDIT_READ: unsubscribed, one line with the remedy, the rest as before.
