@@ -156,9 +156,9 @@ null_from_log() {
     grep '^type=SYSCALL' "$log" | grep " syscall=$syscall_sched_yield " | grep " uid=$test_uid " |
         grep -c ' key=(null)$' || true
 }
-for _ in $(seq 50); do
+for _ in $(seq 100); do
     [[ $(from_log lae_rec_fail) == "$expected" && $(null_from_log) == "$expected" ]] && break
-    sleep 0.1
+    sleep 0.2
 done
 for key in lae_rec_one lae_rec_two_a lae_rec_two_b lae_rec_fail; do
     check "ausearch -k $key finds $expected, as counted ($(from_log $key))" \
@@ -186,7 +186,7 @@ for labels in "${!results[@]}"; do
     check "user results {$labels} rose by exactly ${results[$labels]} ($(delta "$after" linux_audit_log_user_results_total "$labels"))" \
         test "$(delta "$after" linux_audit_log_user_results_total "$labels")" = "${results[$labels]}"
 done
-for _ in $(seq 50); do
+for _ in $(seq 200); do # the daemon may be slow to write on a loaded machine
     (($(grep -c 'acct="lae-records-test"' "$log") >= 14)) && break
     sleep 0.1
 done
@@ -200,7 +200,7 @@ check "the daemon's log holds 4 successful USER_LOGIN, as counted" \
 body=$(scrape)
 check "promtool check metrics finds nothing to say with the collector on" \
     bash -c 'promtool check metrics <<<"$1" 2>&1 | { ! grep -q .; }' _ "$body"
-openmetrics=$(curl -s --max-time 5 -H 'Accept: application/openmetrics-text; version=1.0.0' "http://127.0.0.1:$PORT/metrics")
+openmetrics=$(curl -s --max-time 10 -H 'Accept: application/openmetrics-text; version=1.0.0' "http://127.0.0.1:$PORT/metrics") || true
 check "the strict OpenMetrics parser reads the five linux_audit_log_ families" /usr/bin/python3 -c '
 import sys
 from prometheus_client.openmetrics.parser import text_string_to_metric_families
