@@ -4,8 +4,29 @@
 #include "metrics/record_collector.hpp"
 
 #include <boost/test/unit_test.hpp>
+#include <cstdlib>
 #include <linux/audit.h>
+#include <new>
 #include <string>
+
+// Every allocation of this test program is counted, to show that counting records does not
+// allocate once their label values are known.
+namespace {
+std::size_t allocations = 0;
+}
+void* operator new(std::size_t size) {
+    ++allocations;
+    if (void* p = std::malloc(size == 0 ? 1 : size)) {
+        return p;
+    }
+    throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept {
+    std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+    std::free(p);
+}
 
 using namespace lae::metrics;
 
@@ -171,4 +192,40 @@ BOOST_AUTO_TEST_CASE(types_past_their_cap_count_under_other) {
     const auto body = render(counts);
     BOOST_TEST(has_line(body, "linux_audit_log_records_total{type=\"(other)\"} 36"), body);
     BOOST_TEST(has_line(body, "linux_audit_log_records_total{type=\"3063\"} 1"));
+}
+
+BOOST_AUTO_TEST_CASE(counting_known_records_does_not_allocate) {
+    record_counts counts(512);
+    const std::string quoted = syscall("yes", "\"lae_one\"");
+    const std::string hex = syscall("no", "6C61655F61016C61655F62");
+    const std::string null = syscall("yes", "(null)");
+    const std::string login = "audit(1.2:3): pid=1 uid=0 msg='op=login id=0 res=failed'";
+    const std::string path = "audit(1.2:3): item=0 name=\"/etc/passwd\" nametype=NORMAL";
+    const std::string past_cap = syscall("yes", "\"k513\"");
+    auto feed = [&] {
+        counts.count(AUDIT_SYSCALL, quoted);
+        counts.count(AUDIT_SYSCALL, hex);
+        counts.count(AUDIT_SYSCALL, null);
+        counts.count(AUDIT_USER_LOGIN, login);
+        counts.count(AUDIT_PATH, path);
+        counts.count(4000, path);
+    };
+    feed(); // first sight of each label value: these may allocate
+    const auto before = allocations;
+    for (int i = 0; i < 10000; ++i) {
+        feed();
+    }
+    BOOST_TEST(allocations == before, (allocations - before) << " allocations for 60,000 records");
+    // Past the cap too, once "(other)" exists.
+    record_counts capped(1);
+    capped.count(AUDIT_SYSCALL, quoted);
+    capped.count(AUDIT_SYSCALL, past_cap);
+    const auto capped_before = allocations;
+    for (int i = 0; i < 1000; ++i) {
+        capped.count(AUDIT_SYSCALL, past_cap);
+    }
+    BOOST_TEST(allocations == capped_before);
+    const auto body = render(counts);
+    BOOST_TEST(
+        has_line(body, "linux_audit_log_syscall_events_total{key=\"lae_a\",success=\"no\"} 10001"));
 }
