@@ -51,6 +51,16 @@ bool valid_utf8(std::string_view text) noexcept {
     return true;
 }
 
+// Shown from the start at 0, so that rate() and increase() see the first record of each: the
+// types the other two families count, and logins by either result.
+constexpr std::array<std::uint16_t, 3> types_always_shown = {audit::audit_syscall, 1100, 1112};
+constexpr std::array<std::uint16_t, 2> results_always_shown = {1100, 1112}; // USER_AUTH, _LOGIN
+
+template <std::size_t N>
+bool among(const std::array<std::uint16_t, N>& list, std::uint16_t type) noexcept {
+    return std::find(list.begin(), list.end(), type) != list.end();
+}
+
 std::string type_label(std::uint16_t type) {
     const auto name = audit::record_type_name(type);
     return name.empty() ? std::to_string(type) : std::string(name);
@@ -61,6 +71,8 @@ std::string type_label(std::uint16_t type) {
 record_counts::record_counts(std::size_t max_keys)
     : dense_(dense_last - dense_first + 1), max_keys_(max_keys) {
     keys_.reserve(std::min<std::size_t>(max_keys, 64) + 2);
+    // Always there (0 until the cap is passed): an alert can watch it from the start.
+    keys_.try_emplace(std::string(other_value));
 }
 
 void record_counts::count(std::uint16_t type, std::string_view text) {
@@ -119,7 +131,7 @@ void record_counts::count_key(std::string_view key, bool success) {
         return;
     }
     // Past the cap, new keys share one value; "(other)" itself never counts against it.
-    const auto label = keys_.size() < max_keys_ ? key : other_value;
+    const auto label = keys_.size() - 1 < max_keys_ ? key : other_value;
     ++keys_.try_emplace(std::string(label)).first->second[column];
 }
 
@@ -132,13 +144,15 @@ void record_counts::collect(std::vector<family>& out, bool subscribed) const {
                    {}};
     for (std::size_t i = 0; i < dense_.size(); ++i) {
         const auto& slot = dense_[i];
-        if (slot.records == 0) {
+        const auto type = static_cast<std::uint16_t>(dense_first + i);
+        if (slot.records == 0 && !among(types_always_shown, type)) {
             continue;
         }
-        const auto name = type_label(static_cast<std::uint16_t>(dense_first + i));
+        const auto name = type_label(type);
         records.samples.push_back(sample{{label{"type", name}}, static_cast<double>(slot.records)});
-        for (std::size_t r = 0; r < slot.results.size(); ++r) {
-            if (slot.results[r] != 0) {
+        // Both results of a type once either is seen, so that the first failure shows too.
+        if (slot.results[0] + slot.results[1] != 0 || among(results_always_shown, type)) {
+            for (std::size_t r = 0; r < slot.results.size(); ++r) {
                 results.samples.push_back(
                     sample{{label{"type", name}, label{"res", r == 0 ? "success" : "failed"}},
                            static_cast<double>(slot.results[r])});
@@ -168,12 +182,11 @@ void record_counts::collect(std::vector<family>& out, bool subscribed) const {
     std::sort(sorted.begin(), sorted.end(),
               [](const auto* a, const auto* b) { return a->first < b->first; });
     for (const auto* entry : sorted) {
+        // Both outcomes of every key, so that the first failure shows in rate() too.
         for (std::size_t column = 0; column < 2; ++column) {
-            if (entry->second[column] != 0) {
-                events.samples.push_back(sample{
-                    {label{"key", entry->first}, label{"success", column == 0 ? "yes" : "no"}},
-                    static_cast<double>(entry->second[column])});
-            }
+            events.samples.push_back(
+                sample{{label{"key", entry->first}, label{"success", column == 0 ? "yes" : "no"}},
+                       static_cast<double>(entry->second[column])});
         }
     }
     out.push_back(std::move(records));
