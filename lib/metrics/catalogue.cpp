@@ -135,7 +135,8 @@ const descriptor log_syscall_events{
     "linux_audit_log_syscall_events", counter, "events",
     "Audited system calls (one SYSCALL record each) by the key of the rule that matched "
     "(key=\"(null)\" for a rule without a key; a rule with several keys counts under each; "
-    "keys past --collector.records.max-keys under key=\"(other)\") and by success (yes or "
+    "keys past --collector.records.max-keys, and unreadable ones, under key=\"(other)\") and by "
+    "success (yes or "
     "no). Low by an unknown amount once linux_audit_log_overflows_total has risen.",
     read_log};
 const descriptor log_user_results{

@@ -103,7 +103,9 @@ void record_counts::count(std::uint16_t type, std::string_view text) {
             audit::for_each_key(fields.keys(),
                                 [&](std::string_view key) { count_key(key, success); });
         } else {
-            count_key(null_key, success);
+            // key=(null): a rule without a key; no readable key at all (a cut record): a key
+            // we cannot name, counted with the ones past the cap.
+            bump_key(fields.key == audit::key_field::null ? null_key : other_value, success);
         }
     } else if (slot != nullptr && audit::is_user_record(type)) {
         const auto fields = audit::parse_record(text);
@@ -114,25 +116,30 @@ void record_counts::count(std::uint16_t type, std::string_view text) {
 }
 
 void record_counts::count_key(std::string_view key, bool success) {
-    const std::size_t column = success ? 0 : 1;
-    std::array<char, 2 * audit::max_key_bytes> hex{};
-    if (!valid_utf8(key)) {
-        constexpr std::string_view digits = "0123456789ABCDEF";
-        std::size_t length = 0;
-        for (const char c : key.substr(0, audit::max_key_bytes)) {
-            const auto byte = static_cast<unsigned char>(c);
-            hex[length++] = digits[byte >> 4];
-            hex[length++] = digits[byte & 0xF];
-        }
-        key = std::string_view(hex.data(), length);
+    if (valid_utf8(key)) {
+        bump_key(key, success);
+        return;
     }
-    if (const auto found = keys_.find(key); found != keys_.end()) {
+    std::array<char, 2 * audit::max_key_bytes> hex; // filled up to `length` below
+    constexpr std::string_view digits = "0123456789ABCDEF";
+    std::size_t length = 0;
+    for (const char c : key.substr(0, audit::max_key_bytes)) {
+        const auto byte = static_cast<unsigned char>(c);
+        hex[length++] = digits[byte >> 4];
+        hex[length++] = digits[byte & 0xF];
+    }
+    bump_key(std::string_view(hex.data(), length), success);
+}
+
+void record_counts::bump_key(std::string_view label, bool success) {
+    const std::size_t column = success ? 0 : 1;
+    if (const auto found = keys_.find(label); found != keys_.end()) {
         ++found->second[column];
         return;
     }
     // Past the cap, new keys share one value; "(other)" itself never counts against it.
-    const auto label = keys_.size() - 1 < max_keys_ ? key : other_value;
-    ++keys_.try_emplace(std::string(label)).first->second[column];
+    const auto kept = keys_.size() - 1 < max_keys_ ? label : other_value;
+    ++keys_.try_emplace(std::string(kept)).first->second[column];
 }
 
 void record_counts::collect(std::vector<family>& out, bool subscribed) const {

@@ -45,7 +45,8 @@ private:
         std::uint64_t records = 0;
         std::array<std::uint64_t, 2> results{}; // [0] success, [1] failed
     };
-    void count_key(std::string_view key, bool success);
+    void count_key(std::string_view key, bool success);  // a decoded key, any bytes
+    void bump_key(std::string_view label, bool success); // a label value, UTF-8
 
     // Every type defined so far lies in 1000-2999: one slot each, no lookup. Others (a kernel
     // newer than this table) go to a short list, capped too.

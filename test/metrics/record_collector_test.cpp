@@ -142,6 +142,16 @@ BOOST_AUTO_TEST_CASE(memory_stays_bounded_by_the_cap) {
         body, "linux_audit_log_syscall_events_total{key=\"(other)\",success=\"yes\"} 99984"));
 }
 
+BOOST_AUTO_TEST_CASE(an_unreadable_key_counts_under_other_not_null) {
+    record_counts counts(512);
+    counts.count(AUDIT_SYSCALL, syscall("yes", "\"cut")); // a record cut inside its key
+    const auto body = render(counts);
+    BOOST_TEST(
+        has_line(body, "linux_audit_log_syscall_events_total{key=\"(other)\",success=\"yes\"} 1"),
+        body);
+    BOOST_TEST(body.find("{key=\"(null)\"") == std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(keys_that_are_not_utf8_are_shown_in_hex) {
     record_counts counts(512);
     counts.count(AUDIT_SYSCALL, syscall("yes", "FF6B")); // "\xffk"
