@@ -18,7 +18,7 @@ constexpr std::string_view environment_prefix = "LINUX_AUDIT_EXPORTER_";
 enum class kind {
     single,     // --flag VALUE
     repeatable, // --flag VALUE, given again for more; the variable takes a comma-separated list
-    toggle,     // --flag alone means true; the variable takes true or false
+    toggle,     // --flag alone means --flag=true; the variable takes true or false
 };
 
 // One row per setting: the flag, its variable, its --help group and its help; defaults live
@@ -34,6 +34,7 @@ struct setting {
 
 constexpr const char* web_group = "Web server";
 constexpr const char* kernel_group = "Kernel";
+constexpr const char* collector_group = "Collectors";
 constexpr const char* log_group = "Logging";
 
 constexpr std::array settings = {
@@ -68,6 +69,13 @@ constexpr std::array settings = {
             "/proc/config.gz or /boot/config-$(uname -r))"},
     setting{"log-level", "LOG_LEVEL", log_group, "debug, info, warn or error (default info)"},
     setting{"log-format", "LOG_FORMAT", log_group, "logfmt or json (default logfmt)"},
+    setting{"collector.records", "COLLECTOR_RECORDS", collector_group,
+            "count every audit record the kernel emits, by type, rule key and login result "
+            "(needs CAP_AUDIT_READ too; true or false, default false)",
+            kind::toggle},
+    setting{"collector.records.max-keys", "COLLECTOR_RECORDS_MAX_KEYS", collector_group,
+            "most distinct rule keys the records collector labels; the rest count under "
+            "key=\"(other)\" (default 512)"},
 };
 
 std::string environment_name(const setting& s) {
@@ -78,7 +86,7 @@ po::options_description describe() {
     po::options_description description("Options", 100, 50);
     description.add_options()("help,h", "print this help and exit")("version",
                                                                     "print the version and exit");
-    for (const char* group : {web_group, kernel_group, log_group}) {
+    for (const char* group : {web_group, kernel_group, collector_group, log_group}) {
         po::options_description section(group, 100, 50);
         auto add = section.add_options();
         for (const auto& s : settings) {
@@ -101,7 +109,8 @@ po::options_description describe() {
                     help.c_str());
                 break;
             case kind::toggle:
-                add(s.flag, po::bool_switch(), help.c_str());
+                add(s.flag, po::value<std::string>()->implicit_value("true")->value_name("VALUE"),
+                    help.c_str());
                 break;
             }
         }
@@ -191,6 +200,20 @@ std::string apply(options& out, const std::string& flag, const std::string& valu
             return "expected a number from 1 to 100000";
         }
         out.max_connections = *parsed;
+    } else if (flag == "collector.records") {
+        if (value == "true" || value == "1") {
+            out.collector_records = true;
+        } else if (value == "false" || value == "0") {
+            out.collector_records = false;
+        } else {
+            return "expected true or false";
+        }
+    } else if (flag == "collector.records.max-keys") {
+        const auto parsed = parse_integer<std::size_t>(value);
+        if (!parsed || *parsed == 0 || *parsed > 100000) {
+            return "expected a number from 1 to 100000";
+        }
+        out.records_max_keys = *parsed;
     }
     return {};
 }
@@ -317,11 +340,6 @@ parse_result parse(std::span<const char* const> arguments, const environment& lo
                 listen_from_flags = true;
             }
             values = value.as<std::vector<std::string>>();
-        } else if (flag == "web.systemd-socket") {
-            if (value.defaulted() || !value.as<bool>()) {
-                continue; // a switch: only its presence means something
-            }
-            values = {"true"};
         } else {
             values = {value.as<std::string>()};
         }

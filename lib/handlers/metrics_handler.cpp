@@ -35,6 +35,7 @@ struct metrics_handler::state {
     audit::client* kernel;
     const metrics::process_collector* process;
     std::optional<unsigned> kernel_hz;
+    const metrics::records_collector* records; // null unless --collector.records
     std::optional<batch> current;
 
     void start_batch(const std::shared_ptr<state>& self);
@@ -42,8 +43,9 @@ struct metrics_handler::state {
 };
 
 metrics_handler::metrics_handler(audit::client& kernel, const metrics::process_collector& process,
-                                 std::optional<unsigned> kernel_hz)
-    : state_(std::make_shared<state>(state{&kernel, &process, kernel_hz, std::nullopt})) {}
+                                 std::optional<unsigned> kernel_hz,
+                                 const metrics::records_collector* records)
+    : state_(std::make_shared<state>(state{&kernel, &process, kernel_hz, records, std::nullopt})) {}
 
 void metrics_handler::operator()(const http::request& incoming,
                                  const http::responder& respond) const {
@@ -90,6 +92,9 @@ void metrics_handler::state::finish_batch() {
     std::vector<metrics::family> families;
     families.reserve(32);
     metrics::collect_audit(families, done.answers);
+    if (records != nullptr) {
+        records->collect(families);
+    }
     families.push_back(metrics::build_info_family());
     process->collect(families);
 
