@@ -144,7 +144,9 @@ binary=$root/usr/bin/linux-audit-exporter
 # Verify the packaged unit as shipped, pointing only ExecStart at the unpacked binary.
 sed "s|^ExecStart=/usr/bin/linux-audit-exporter|ExecStart=$binary|" \
     "$root/usr/lib/systemd/system/linux-audit-exporter.service" >"$unit_dir/linux-audit-exporter.service"
-verify=$(systemd-analyze verify "$unit_dir/linux-audit-exporter.service" 2>&1)
+# verify runs man for each man: page of Documentation=: the packaged page is found in the
+# unpacked root, auditctl(8) where man looks by default (the trailing colon).
+verify=$(MANPATH="$root/usr/share/man:" systemd-analyze verify "$unit_dir/linux-audit-exporter.service" 2>&1)
 check "systemd-analyze verify prints nothing${verify:+: $verify}" test -z "$verify"
 exposure=$(systemd-analyze security --offline=yes "$unit_dir/linux-audit-exporter.service" 2>&1 |
     sed -n 's/.*Overall exposure level for .*: \([0-9.]*\).*/\1/p')
@@ -172,6 +174,7 @@ for unit_file in "$root"/usr/lib/systemd/system/*; do
         fi
     done
 done
+check "unit's Documentation= names the packaged man page" grep -q '^Documentation=man:linux-audit-exporter(1) ' "$unit"
 check "unit keeps the host user namespace (no PrivateUsers=)" bash -c '! grep -q "^PrivateUsers=" "$1"' _ "$unit"
 
 # Every variable the settings file documents is one the exporter reads.
