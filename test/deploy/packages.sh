@@ -178,10 +178,15 @@ done
 check "unit's Documentation= names the packaged man page" grep -q '^Documentation=man:linux-audit-exporter(1) ' "$unit"
 check "unit keeps the host user namespace (no PrivateUsers=)" bash -c '! grep -q "^PrivateUsers=" "$1"' _ "$unit"
 
-# Every variable the settings file documents is one the exporter reads.
+# Every variable the settings file documents is one the exporter reads, and every variable the
+# exporter reads is in the settings file (it says it lists every setting).
 help=$("$binary" --help)
-for variable in $(sed -n 's/^#\(LINUX_AUDIT_EXPORTER_[A-Z_]*\)=.*/\1/p' "$root/etc/default/linux-audit-exporter"); do
+settings=$(sed -n 's/^#\(LINUX_AUDIT_EXPORTER_[A-Z0-9_]*\)=.*/\1/p' "$root/etc/default/linux-audit-exporter")
+for variable in $settings; do
     check "settings file variable $variable is known to the exporter" grep -q "$variable" <<<"$help"
+done
+for variable in $(grep -oE 'LINUX_AUDIT_EXPORTER_[A-Z0-9_]+' <<<"$help" | sort -u); do
+    check "exporter variable $variable is in the settings file" grep -qx "$variable" <<<"$settings"
 done
 
 # The packaged binary with the service's privileges, as systemd would set them: a user of its
