@@ -84,7 +84,6 @@ set(CPACK_PACKAGE_NAME ${PROJECT_NAME})
 set(CPACK_PACKAGE_VENDOR "linux-audit-exporter authors")
 set(CPACK_PACKAGE_CONTACT "${LAE_PACKAGE_MAINTAINER}")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
-# The extended description (Debian's control, the RPM's %description).
 # The extended description (Debian's control, the RPM's %description), wrapped for both.
 string(CONCAT CPACK_PACKAGE_DESCRIPTION
   "linux-audit-exporter serves the status of the Linux kernel audit subsystem\n"

@@ -3,7 +3,7 @@
 # overrides and filters justified in deploy/debian/lintian-overrides and deploy/rpm/rpmlint.toml),
 # each holds what it should, its maintainer scripts do what dh_installsystemd's and the
 # systemd_post macros' do, and it installs into a scratch root: the .deb with dpkg (scripts
-# run, enabling the service; removal masks it; purge leaves nothing), the .rpm with rpm --root.
+# run, enabling the service; removal masks nothing; purge leaves nothing), the .rpm with rpm --root.
 # The packaged unit passes systemd-analyze verify without a word, rates at most 2.0 for
 # exposure, and the packaged binary serves as the service would run it.
 #   PACKAGE_DIR  take the packages from there instead of running scripts/package
@@ -54,7 +54,8 @@ done
 check "postinst enables and starts the service, restarts on upgrade" bash -c \
     'grep -q "deb-systemd-helper enable" "$1" && grep -q "deb-systemd-invoke start linux-audit-exporter.service" "$1" && grep -q "deb-systemd-invoke restart" "$1" && grep -q "daemon-reload" "$1"' _ "$WORK/control/postinst"
 check "prerm stops on removal" grep -q 'deb-systemd-invoke stop' "$WORK/control/prerm"
-check "postrm masks on removal, purges on purge" bash -c 'grep -q "deb-systemd-helper mask" "$1" && grep -q "deb-systemd-helper purge" "$1"' _ "$WORK/control/postrm"
+# As Debian 12's dh_installsystemd: purge on purge, no mask on removal (debhelper 13.11).
+check "postrm purges on purge, masks nothing" bash -c '! grep -q "deb-systemd-helper mask" "$1" && grep -q "deb-systemd-helper purge" "$1"' _ "$WORK/control/postrm"
 
 root=$WORK/root
 dpkg-deb -x "$deb" "$root"
@@ -85,7 +86,7 @@ check "fresh install: the settings file is there" test -f "$scratch/etc/default/
 check "the same package again (an upgrade): the scripts succeed" dpkg_scratch -i "$deb"
 check "after the upgrade: still enabled" test -L "$wants"
 check "dpkg -r: the scripts succeed" dpkg_scratch -r linux-audit-exporter
-check "after removal: the service is masked" bash -c '[[ $(readlink "$1") == /dev/null ]]' _ "$scratch/etc/systemd/system/linux-audit-exporter.service"
+check "after removal: the service is not masked" test ! -L "$scratch/etc/systemd/system/linux-audit-exporter.service"
 check "after removal: the settings file stays" test -f "$scratch/etc/default/linux-audit-exporter"
 check "dpkg -P: the scripts succeed" dpkg_scratch -P linux-audit-exporter
 left=$(find "$scratch/etc" "$scratch/usr" "$scratch/var/lib/systemd" \( -type f -o -type l \) 2>/dev/null || true)
@@ -144,7 +145,9 @@ binary=$root/usr/bin/linux-audit-exporter
 # Verify the packaged unit as shipped, pointing only ExecStart at the unpacked binary.
 sed "s|^ExecStart=/usr/bin/linux-audit-exporter|ExecStart=$binary|" \
     "$root/usr/lib/systemd/system/linux-audit-exporter.service" >"$unit_dir/linux-audit-exporter.service"
-verify=$(systemd-analyze verify "$unit_dir/linux-audit-exporter.service" 2>&1)
+# verify runs man for each man: page of Documentation=: the packaged page is found in the
+# unpacked root, auditctl(8) where man looks by default (the trailing colon).
+verify=$(MANPATH="$root/usr/share/man:" systemd-analyze verify "$unit_dir/linux-audit-exporter.service" 2>&1)
 check "systemd-analyze verify prints nothing${verify:+: $verify}" test -z "$verify"
 exposure=$(systemd-analyze security --offline=yes "$unit_dir/linux-audit-exporter.service" 2>&1 |
     sed -n 's/.*Overall exposure level for .*: \([0-9.]*\).*/\1/p')
@@ -172,12 +175,18 @@ for unit_file in "$root"/usr/lib/systemd/system/*; do
         fi
     done
 done
+check "unit's Documentation= names the packaged man page" grep -q '^Documentation=man:linux-audit-exporter(1) ' "$unit"
 check "unit keeps the host user namespace (no PrivateUsers=)" bash -c '! grep -q "^PrivateUsers=" "$1"' _ "$unit"
 
-# Every variable the settings file documents is one the exporter reads.
+# Every variable the settings file documents is one the exporter reads, and every variable the
+# exporter reads is in the settings file (it says it lists every setting).
 help=$("$binary" --help)
-for variable in $(sed -n 's/^#\(LINUX_AUDIT_EXPORTER_[A-Z_]*\)=.*/\1/p' "$root/etc/default/linux-audit-exporter"); do
+settings=$(sed -n 's/^#\(LINUX_AUDIT_EXPORTER_[A-Z0-9_]*\)=.*/\1/p' "$root/etc/default/linux-audit-exporter")
+for variable in $settings; do
     check "settings file variable $variable is known to the exporter" grep -q "$variable" <<<"$help"
+done
+for variable in $(grep -oE 'LINUX_AUDIT_EXPORTER_[A-Z0-9_]+' <<<"$help" | sort -u); do
+    check "exporter variable $variable is in the settings file" grep -qx "$variable" <<<"$settings"
 done
 
 # The packaged binary with the service's privileges, as systemd would set them: a user of its

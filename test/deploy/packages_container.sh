@@ -2,10 +2,14 @@
 # The .deb installed for real, in throw-away podman containers on a Debian 12 base bootstrapped
 # here from this machine's mirror (no registry needed):
 #   1. without systemd (a container build, a chroot): install, reinstall, remove and purge
-#      succeed without an error, the service is enabled, masked, then forgotten; the installed
-#      binary, given CAP_AUDIT_CONTROL and the host PID namespace, gets the kernel's answer;
+#      succeed without an error, the service is enabled, not masked on removal, then
+#      forgotten; the installed binary, given CAP_AUDIT_CONTROL and the host PID namespace,
+#      gets the kernel's answer;
 #   2. with systemd 252 as PID 1: the install starts the hardened service, a reinstall (an
-#      upgrade) restarts it, removal stops it, purge leaves nothing.
+#      upgrade) restarts it, removal stops it, purge leaves nothing;
+#   3. the .rpm's scriptlets against the same systemd (Debian's rpm, --nodeps): the install
+#      applies the preset and starts nothing, an upgrade restarts what runs, removal stops and
+#      disables it.
 # About 3 minutes and 1 GB of scratch space (/var/tmp), so not part of scripts/test: run it on
 # its own, as root. test/deploy/packages.sh does the lint, contents and scratch-root checks.
 #   PACKAGE_DIR          take the .deb from there instead of running scripts/package
@@ -58,13 +62,13 @@ steps=$(
         step runs /usr/bin/linux-audit-exporter --version
         step man-page test -s /usr/share/man/man1/linux-audit-exporter.1.gz
         step remove dpkg -r linux-audit-exporter
-        step masked test "$(readlink /etc/systemd/system/linux-audit-exporter.service)" = /dev/null
+        step not-masked test ! -L /etc/systemd/system/linux-audit-exporter.service
         step settings-kept test -f /etc/default/linux-audit-exporter
         step purge dpkg -P linux-audit-exporter
         step nothing-left test -z "$(find / -xdev -name "linux-audit-exporter*" -not -path "/pkg/*" -not -path "/var/lib/dpkg/*" 2>/dev/null)"
     '
 )
-for step in install enabled reinstall still-enabled runs man-page remove masked settings-kept purge nothing-left; do
+for step in install enabled reinstall still-enabled runs man-page remove not-masked settings-kept purge nothing-left; do
     check "no systemd: $step (exit 0, no error or warning printed)" grep -qx "$step 0 0" <<<"$steps"
 done
 
@@ -86,7 +90,7 @@ check "the installed binary in the container: linux_audit_up 1 (got: ${up:-nothi
 
 echo "# 2. systemd as PID 1"
 podman_ run --name lae-systemd-build --network host "${run_opts[@]}" localhost/lae-debian:bookworm bash -c \
-    'apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends systemd systemd-sysv && apt-get clean' \
+    'apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends systemd systemd-sysv rpm && apt-get clean' \
     >"$WORK/apt.log" 2>&1 || {
     tail -20 "$WORK/apt.log" >&2
     exit 1
@@ -137,5 +141,28 @@ left=$(in_ctr bash -c 'find /etc/systemd/system /var/lib/systemd/deb-systemd-hel
 check "purge: no unit link or state left${left:+: $left}" test -z "$left"
 known=$(in_ctr systemctl cat linux-audit-exporter >/dev/null 2>&1 && echo yes || echo no)
 check "purge: systemd no longer knows the unit" test "$known" = no
+
+echo "# 3. the .rpm's scriptlets with systemd as PID 1"
+rpm=$(basename "$(ls "$PACKAGE_DIR"/linux-audit-exporter-*.rpm)")
+# Debian's rpm warns that it is not Debian's way to install; only the scriptlets matter here.
+rpm_in_ctr() { in_ctr rpm --nodeps "$@" >>"$WORK/rpm.log" 2>&1 && ! grep -q "scriptlet failed" "$WORK/rpm.log"; }
+unit_state() { in_ctr systemctl "$1" linux-audit-exporter 2>/dev/null || true; }
+check "rpm -i: exit 0, no scriptlet failed" rpm_in_ctr -i "/pkg/$rpm"
+# %systemd_post applies the preset (Debian's: enable *; RHEL's and Fedora's: disable *) and
+# starts nothing.
+check "rpm -i: the preset was applied (enabled here)" test "$(unit_state is-enabled)" = enabled
+check "rpm -i: nothing was started" test "$(unit_state is-active)" != active
+in_ctr_quiet systemctl start linux-audit-exporter
+first_pid=$(main_pid)
+check "rpm -U of the same package (an upgrade): exit 0, no scriptlet failed" rpm_in_ctr -U --replacepkgs "/pkg/$rpm"
+second_pid=$(main_pid)
+check "the upgrade restarted the running service (PID $first_pid -> $second_pid)" \
+    bash -c '[[ $1 != 0 && $2 != 0 && $1 != "$2" ]]' _ "$first_pid" "$second_pid"
+check "systemd needs no daemon-reload after the upgrade" \
+    test "$(in_ctr systemctl show -p NeedDaemonReload --value linux-audit-exporter)" = no
+check "rpm -e: exit 0, no scriptlet failed" rpm_in_ctr -e linux-audit-exporter
+check "rpm -e: the service was stopped" test "$(unit_state is-active)" != active
+left=$(in_ctr find /etc/systemd/system -name "linux-audit-exporter*" 2>/dev/null || true)
+check "rpm -e: no unit link left${left:+: $left}" test -z "$left"
 
 finish
