@@ -132,6 +132,11 @@ public:
     }
 
 private:
+    // How long and how much a connection we are ending may still send us: enough for the
+    // rest of a request we refused, not a way to hold a slot.
+    static constexpr std::chrono::milliseconds linger_time{1000};
+    static constexpr std::size_t linger_bytes = 256 * 1024;
+
     static Stream make_stream(tcp::socket&& socket, asio::ssl::context* tls) {
         if constexpr (is_tls) {
             return Stream(std::move(socket), *tls);
@@ -187,6 +192,7 @@ private:
         request_ = parser_->release();
         head_ = request_.method() == beast_http::verb::head;
         keep_alive_ = request_.keep_alive();
+        http10_ = request_.version() < 11;
         lowest().expires_never(); // the handler bounds its own wait (the audit query timeout)
         routes_.route(
             request_,
@@ -194,6 +200,39 @@ private:
                 self->write_response(std::move(answer));
             },
             client_);
+    }
+
+    // Ends a connection after its last answer so that the answer arrives: closing a socket
+    // with unread bytes (the rest of a refused request, a pipelined one) makes the kernel
+    // send a reset, which can destroy the answer before the client reads it. So: TLS
+    // close_notify, or for plain TCP our FIN first, then take what the client still sends for
+    // a moment, then close.
+    void end_gracefully() {
+        registry_->forget_idle(position_);
+        lowest().expires_after(linger_time);
+        if constexpr (is_tls) {
+            stream_.async_shutdown([self = this->shared_from_this()](error_code) {
+                self->close(); // whether the client answered close_notify or not
+            });
+        } else {
+            error_code ignored;
+            lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+            buffer_.consume(buffer_.size());
+            drain();
+        }
+    }
+
+    void drain() {
+        lowest().async_read_some(buffer_.prepare(4096), [self = this->shared_from_this()](
+                                                            error_code error, std::size_t bytes) {
+            self->drained_ += bytes;
+            // The client's FIN, the linger time (a timeout), or enough bytes: done.
+            if (error || self->drained_ >= linger_bytes || self->registry_->stopping()) {
+                self->close();
+                return;
+            }
+            self->drain();
+        });
     }
 
     // A request we could not parse gets one 4xx answer and the connection closes, since the
@@ -224,7 +263,12 @@ private:
     void write_response(response answer) {
         response_ = std::move(answer);
         response_.version(11);
-        response_.keep_alive(keep_alive_ && !registry_->stopping());
+        const bool keep = keep_alive_ && !registry_->stopping();
+        response_.keep_alive(keep);
+        if (keep && http10_) {
+            // An HTTP/1.0 client keeps the connection only when told so in so many words.
+            response_.set(beast_http::field::connection, "keep-alive");
+        }
         response_.prepare_payload();
         if (head_) {
             response_.body().clear(); // Content-Length stays that of the GET answer
@@ -236,8 +280,12 @@ private:
     }
 
     void on_write(error_code error, std::size_t /*bytes*/) {
-        if (error || !response_.keep_alive()) {
+        if (error) {
             close();
+            return;
+        }
+        if (!response_.keep_alive()) {
+            end_gracefully();
             return;
         }
         response_ = {}; // free the body before waiting for the next request
@@ -256,6 +304,8 @@ private:
     request request_;
     response response_;
     bool first_request_ = true;
+    bool http10_ = false;
+    std::size_t drained_ = 0;
     bool head_ = false;
     bool keep_alive_ = true;
 };
