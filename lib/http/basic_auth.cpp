@@ -200,7 +200,8 @@ basic_auth::basic_auth(asio::any_io_executor loop, std::map<std::string, std::st
         settings.workers = default_workers();
     }
     if (settings.max_in_flight == 0) {
-        settings.max_in_flight = 4 * settings.workers;
+        // Two per worker: a queued guess waits at most two bcrypt times for its 401.
+        settings.max_in_flight = 2 * settings.workers;
     }
     state_->loop = std::move(loop);
     state_->settings = settings;

@@ -22,7 +22,7 @@ class basic_auth {
 public:
     struct limits {
         std::size_t workers = 0;       // bcrypt threads; 0: half the CPUs, from 1 to 4
-        std::size_t max_in_flight = 0; // checks queued or running; 0: 4 per worker
+        std::size_t max_in_flight = 0; // checks queued or running; 0: 2 per worker
         // Each client address may fail this many checks in a row at once, then one more per
         // `refill`; beyond that it gets 429 with Retry-After (its cached credentials still
         // pass: a scrape is never locked out by someone guessing from the same address).
