@@ -101,12 +101,17 @@ for user in prometheus bob; do
         wait "$flooder"
         statuses=$(sort flood.out | tr '\n' ' ')
         echo "# cost $cost, attempt $attempt: cached scrape p50 $p50 ms, p99 $p99 ms, max $worst ms ($count scrapes); flood answers: $statuses"
-        if ! grep -qv '^\(401\|429\) ' flood.out && awk -v p="$p99" 'BEGIN { exit !(p < 50) }'; then
+        # Latency figures of a sanitizer build say nothing about the product: there only the
+        # answers are checked (and any sanitizer report fails the test).
+        if ! grep -qv '^\(401\|429\) ' flood.out &&
+            { exporter_has_asan || awk -v p="$p99" 'BEGIN { exit !(p < 50) }'; }; then
             passed=1
             break
         fi
     done
-    check "cost $cost flood of 24 clients: cached scrape p99 ${p99} ms < 50 ms, flood answered 401/429 only ($statuses)" \
+    rule="< 50 ms"
+    exporter_has_asan && rule="(not judged: sanitizer build)"
+    check "cost $cost flood of 24 clients: cached scrape p99 ${p99} ms $rule, flood answered 401/429 only ($statuses)" \
         test "$passed" = 1
     check "cost $cost flood: some guesses were refused with 429" grep -q '^429 ' flood.out
 done
