@@ -23,7 +23,7 @@ try:
 except OSError:
     pass
 print("sent", flush=True)
-time.sleep(30)
+time.sleep(120)  # killed after the SIGTERM
 PY
     STALLER=$!
 }
@@ -32,8 +32,9 @@ for timeout in 1s 300ms; do
     start_exporter "stall-$timeout" ++ --audit-timeout "$timeout"
     stall "$PORT"
     # Wait until the server's write is stuck: its send queue full and stays so, requests unread.
+    # (A sanitizer build fills the queue slowly: up to a minute.)
     previous=-1 stuck=0
-    for _ in $(seq 100); do
+    for _ in $(seq 300); do
         read -r unread queued < <(ss -Htn state established "sport = :$PORT" | awk '{ print $1, $2 }') || true
         if ((${unread:-0} > 0 && ${queued:-0} > 0 && ${queued:-0} == previous)); then
             stuck=1
