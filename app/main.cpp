@@ -17,12 +17,11 @@
 #include "metrics/process_collector.hpp"
 #include "metrics/record_collector.hpp"
 #include "security/privileges.hpp"
+#include "service/lifecycle.hpp"
 
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <csignal>
+#include <chrono>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -149,7 +148,8 @@ int main(int argc, char** argv) {
     // Read after the drop, with the rights every later reload has: a file the exporter cannot
     // read stops the start now instead of failing the first certificate rotation.
     if (!settings.web_config_file.empty()) {
-        auto web = std::make_shared<http::web_configuration>(settings.web_config_file);
+        auto web = std::make_shared<http::web_configuration>(settings.web_config_file,
+                                                             context.get_executor());
         if (const auto problem = web->load(); !problem.empty()) {
             logging::error("invalid web configuration: " + problem);
             return EXIT_FAILURE;
@@ -177,32 +177,13 @@ int main(int argc, char** argv) {
         }
     });
 
-    asio::signal_set signals(context, SIGINT, SIGTERM);
-    asio::steady_timer grace(context);
-    signals.async_wait([&](const boost::system::error_code& error, int signal_number) {
-        if (error) {
-            return;
-        }
-        logging::info(std::string("received ") + (signal_number == SIGINT ? "SIGINT" : "SIGTERM") +
-                      ", finishing responses in flight and exiting");
-        // Whatever still runs after this is cut short, so that we exit within a second. Armed
-        // first: stop() may drain at once and cancel it.
-        grace.expires_after(std::chrono::milliseconds(900));
-        grace.async_wait([&](const boost::system::error_code& wait_error) {
-            if (!wait_error) {
-                context.stop();
-            }
-        });
-        server.stop([&] {
-            kernel.close();
-            if (records) {
-                records->stop();
-            }
-            grace.cancel();
-        });
-    });
-
-    context.run();
+    // Longer than the audit timeout: a scrape waiting for a slow kernel still gets its answer.
+    service::lifecycle life(context, kernel, settings.audit_timeout + std::chrono::seconds(1));
+    life.add(server);
+    if (records) {
+        life.add_stop([&records] { records->stop(); });
+    }
+    life.run(); // returns with nothing pending: everything above may now go, in any order
     logging::info("stopped");
     return EXIT_SUCCESS;
 }

@@ -95,15 +95,20 @@ void record_stream::wait() {
 void record_stream::drain() {
     std::array<mmsghdr, batch> headers{};
     std::array<iovec, batch> vectors{};
+    std::array<sockaddr_nl, batch> senders{};
     for (std::size_t i = 0; i < batch; ++i) {
         vectors[i].iov_base = buffer_.data() + i * slot_bytes;
         vectors[i].iov_len = slot_bytes;
         headers[i].msg_hdr.msg_iov = &vectors[i];
         headers[i].msg_hdr.msg_iovlen = 1;
+        headers[i].msg_hdr.msg_name = &senders[i];
     }
     const int fd = socket_.native_handle();
     std::size_t handled = 0;
     while (handled < datagrams_per_turn) {
+        for (auto& header : headers) {
+            header.msg_hdr.msg_namelen = sizeof(sockaddr_nl); // the kernel shortens it
+        }
         const int received = ::recvmmsg(fd, headers.data(), batch, MSG_DONTWAIT, nullptr);
         if (received < 0) {
             if (errno == ENOBUFS) {
@@ -119,6 +124,12 @@ void record_stream::drain() {
         }
         for (int i = 0; i < received; ++i) {
             const auto index = static_cast<std::size_t>(i);
+            // Only the kernel (port 0) sends records. Our socket is not connected, so any
+            // process with CAP_NET_ADMIN could send to it directly and forge records.
+            if (headers[index].msg_hdr.msg_namelen < sizeof(sockaddr_nl) ||
+                senders[index].nl_pid != 0) {
+                continue;
+            }
             const std::size_t size = std::min<std::size_t>(headers[index].msg_len, slot_bytes);
             if (const auto record =
                     split_record(std::span(buffer_.data() + index * slot_bytes, size))) {

@@ -98,8 +98,9 @@ void metrics_handler::state::finish_batch() {
     families.push_back(metrics::build_info_family());
     process->collect(families);
 
-    // Each variant (format x encoding) is rendered at most once for the whole batch.
-    std::array<std::optional<std::string>, 4> bodies;
+    // Each variant (format x encoding) is rendered at most once for the whole batch, and its
+    // answers share those bytes (no copy per waiter).
+    std::array<std::shared_ptr<const std::string>, 4> bodies;
     std::array<bool, 4> compressed{};
     for (auto& w : done.waiters) {
         const auto index = static_cast<std::size_t>(w.format) * 2 + (w.gzip ? 1U : 0U);
@@ -113,10 +114,11 @@ void metrics_handler::state::finish_batch() {
                     compressed[index] = true;
                 }
             }
-            bodies[index] = std::move(body);
+            bodies[index] = std::make_shared<const std::string>(std::move(body));
         }
-        auto answer = http::make_response(http::beast_http::status::ok,
-                                          metrics::content_type(w.format), *bodies[index]);
+        http::response answer{http::beast_http::status::ok, 11};
+        answer.set(http::beast_http::field::content_type, metrics::content_type(w.format));
+        answer.body() = bodies[index];
         if (compressed[index]) {
             answer.set(http::beast_http::field::content_encoding, "gzip");
         }

@@ -31,14 +31,22 @@ public:
 class router {
 public:
     void add(std::string path, handler route_handler);
-    // Every route then needs these credentials (401 with a challenge otherwise).
+    // Every route then needs these credentials (401 with a challenge otherwise, 429 with
+    // Retry-After for a client that failed too often).
     void require(std::shared_ptr<basic_auth> credentials);
+    // `client` is the peer's address (for the failure budget of basic authentication).
+    // `incoming` must stay valid until `respond` is called: the credentials check, and so the
+    // handler's call, may come later from the event loop.
+    void route(const request& incoming, const responder& respond,
+               const boost::asio::ip::address& client = {}) const;
+
     void guard(std::shared_ptr<request_guard> guard);
-    void route(const request& incoming, const responder& respond) const;
 
 private:
-    void route_guarded(const request& incoming, const responder& respond,
-                       const std::shared_ptr<basic_auth>& credentials) const;
+    void authenticate(const request& incoming, const responder& respond,
+                      const boost::asio::ip::address& client,
+                      const std::shared_ptr<basic_auth>& credentials) const;
+    void dispatch(const request& incoming, const responder& respond) const;
 
     std::shared_ptr<request_guard> guard_;
     std::vector<std::pair<std::string, handler>> routes_;

@@ -39,7 +39,8 @@ bool token_bucket::take(clock::time_point now, std::chrono::seconds& retry_after
     return false;
 }
 
-web_configuration::web_configuration(std::string path) : path_(std::move(path)) {}
+web_configuration::web_configuration(std::string path, boost::asio::any_io_executor loop)
+    : path_(std::move(path)), loop_(std::move(loop)) {}
 
 web_configuration::stamps web_configuration::stamps_of(const config::web_config& config) const {
     stamps result{};
@@ -80,10 +81,12 @@ bool web_configuration::apply(std::string& error, bool first) {
                 " needs a restart (the listeners keep their protocol)";
         return false;
     }
-    if (next.users.empty()) {
-        users_.reset();
-    } else if (!users_ || next.users != config_.users) {
-        users_ = std::make_shared<basic_auth>(next.users); // unchanged users keep their cache
+    // One basic_auth for the whole run (its worker threads and failure budgets stay); new
+    // users are handed to it, unchanged ones keep their cache.
+    if (!next.users.empty() && !users_) {
+        users_ = std::make_shared<basic_auth>(loop_, next.users);
+    } else if (users_ && next.users != config_.users) {
+        users_->reload(next.users);
     }
     if (next.rate_limit.interval.count() == 0) {
         bucket_.reset();

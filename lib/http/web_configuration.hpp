@@ -10,6 +10,7 @@
 #include "http/tls.hpp"
 
 #include <array>
+#include <boost/asio/any_io_executor.hpp>
 #include <chrono>
 #include <ctime>
 #include <memory>
@@ -38,7 +39,8 @@ private:
 class web_configuration final : public tls_provider, public request_guard {
 public:
     using clock = std::chrono::steady_clock;
-    explicit web_configuration(std::string path);
+    // `loop` is the event loop's executor (basic authentication answers there).
+    web_configuration(std::string path, boost::asio::any_io_executor loop);
 
     // The first load; returns a sentence naming what is wrong, or "". Run it with the rights
     // the exporter keeps (after the privilege drop), so that a reload can do what it did.
@@ -50,7 +52,9 @@ public:
 
     std::shared_ptr<boost::asio::ssl::context> current() override;
     std::optional<response> admit(const request& incoming) override;
-    std::shared_ptr<basic_auth> credentials() const override { return users_; }
+    std::shared_ptr<basic_auth> credentials() const override {
+        return config_.users.empty() ? nullptr : users_;
+    }
     void decorate(response& outgoing) const override;
 
     // Looks for changes at most once a second (and retries a failed reload at most every
@@ -74,6 +78,7 @@ private:
     bool apply(std::string& error, bool first);
 
     std::string path_;
+    boost::asio::any_io_executor loop_;
     config::web_config config_;
     std::shared_ptr<boost::asio::ssl::context> context_;
     std::shared_ptr<refusal_log> refusals_ = std::make_shared<refusal_log>();

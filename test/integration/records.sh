@@ -198,6 +198,18 @@ check "the daemon's log holds 5 failed USER_AUTH, as counted" \
 check "the daemon's log holds 4 successful USER_LOGIN, as counted" \
     test "$(grep '^type=USER_LOGIN' "$log" | grep 'acct="lae-records-test"' | grep -c "res=success'")" = 4
 
+# Only the kernel's records count: a process with CAP_NET_ADMIN (no audit capability) that
+# sends records straight to the collector's socket (port in /proc/net/netlink: protocol 9,
+# group 1, inode of one of the exporter's descriptors) must change nothing.
+before=$(scrape)
+inodes=$(find "/proc/$PID/fd" -lname 'socket:*' -printf '%l\n' | sed 's/[^0-9]//g')
+readlog_port=$(awk -v inodes=" $(echo $inodes) " '$2 == 9 && $4 == "00000001" && index(inodes, " " $10 " ") { print $3 }' /proc/net/netlink)
+check "the collector's read-log socket is in /proc/net/netlink" test -n "$readlog_port"
+as_test_user --inh-caps=+net_admin --ambient-caps=+net_admin "$WORK/records_tool" forge "$readlog_port" 20
+sleep 0.5
+check "forged records (not from the kernel) are not counted" \
+    test "$(delta "$(scrape)" linux_audit_log_user_results_total 'type="USER_LOGIN",res="failed"')" = 0
+
 # The formats with the collector's series in them: promtool's lint, and Python's strict
 # OpenMetrics parser on the linux_audit_log_ families.
 body=$(scrape)
