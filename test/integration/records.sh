@@ -123,6 +123,16 @@ declare -A want=(
 delta() { # delta AFTER NAME LABELS
     echo $(($(series "$1" "$2" "$3") - $(series "$before" "$2" "$3")))
 }
+# await_rise NAME LABELS COUNT [SETTLE]: scrape until NAME{LABELS} rose by COUNT since $before
+# (records arrive asynchronously; at most 10 s), then once more SETTLE seconds later into $after
+await_rise() {
+    local deadline=$((SECONDS + 10))
+    until (($(delta "$(scrape)" "$1" "$2") >= $3)) || ((SECONDS > deadline)); do
+        sleep 0.2
+    done
+    sleep "${4:-0.3}"
+    after=$(scrape)
+}
 deadline=$((SECONDS + 15))
 while :; do
     after=$(scrape)
@@ -178,13 +188,7 @@ before=$(scrape)
 "$RECORDS_TOOL" user login success 4
 declare -A results=(['type="USER_AUTH",res="failed"']=5 ['type="USER_AUTH",res="success"']=3
     ['type="USER_LOGIN",res="failed"']=2 ['type="USER_LOGIN",res="success"']=4)
-deadline=$((SECONDS + 10))
-until (($(delta "$(scrape)" linux_audit_log_user_results_total 'type="USER_LOGIN",res="success"') >= 4)) ||
-    ((SECONDS > deadline)); do
-    sleep 0.2
-done
-sleep 0.3
-after=$(scrape)
+await_rise linux_audit_log_user_results_total 'type="USER_LOGIN",res="success"' 4
 for labels in "${!results[@]}"; do
     check "user results {$labels} rose by exactly ${results[$labels]} ($(delta "$after" linux_audit_log_user_results_total "$labels"))" \
         test "$(delta "$after" linux_audit_log_user_results_total "$labels")" = "${results[$labels]}"
@@ -250,13 +254,7 @@ as_test_user "$WORK/records_tool" flood "$flood_seconds" >"$WORK/flood.out"
 wait "$scraper"
 events=$(awk '$1 == "events" { print $2 }' "$WORK/flood.out")
 seconds=$(awk '$1 == "seconds" { print $2 }' "$WORK/flood.out")
-deadline=$((SECONDS + 10))
-until (($(delta "$(scrape)" linux_audit_log_syscall_events_total 'key="lae_rec_flood",success="yes"') >= events)) ||
-    ((SECONDS > deadline)); do
-    sleep 0.2
-done
-sleep 0.5
-after=$(scrape)
+await_rise linux_audit_log_syscall_events_total 'key="lae_rec_flood",success="yes"' "$events" 0.5
 cpu_after=$(awk '{ print $14 + $15 }' "/proc/$PID/stat")
 rss_after=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$PID/status")
 counted=$(delta "$after" linux_audit_log_syscall_events_total 'key="lae_rec_flood",success="yes"')
@@ -321,14 +319,9 @@ check "frozen exporter: fewer events counted than made ($frozen_counted < $froze
 check "frozen exporter: still subscribed" test "$(metric "$after" linux_audit_log_subscribed)" = 1
 before=$after
 as_test_user "$WORK/records_tool" syscalls 25
-deadline=$((SECONDS + 10))
-until (($(delta "$(scrape)" linux_audit_log_syscall_events_total 'key="lae_rec_one",success="yes"') >= 25)) ||
-    ((SECONDS > deadline)); do
-    sleep 0.2
-done
-sleep 0.3
+await_rise linux_audit_log_syscall_events_total 'key="lae_rec_one",success="yes"' 25
 check "after the overflow: reading goes on, exactly 25 more counted" \
-    test "$(delta "$(scrape)" linux_audit_log_syscall_events_total 'key="lae_rec_one",success="yes"')" = 25
+    test "$(delta "$after" linux_audit_log_syscall_events_total 'key="lae_rec_one",success="yes"')" = 25
 stop_exporter "$PID"
 
 # As the container image runs it: uid 65534, both capabilities only as permitted file
