@@ -8,7 +8,7 @@
 # scrapes keep being answered; without CAP_AUDIT_READ the collector says so once and the rest
 # works. Everything is restored in a trap: the daemon, rules, settings, the lost counter.
 source "$(dirname "$0")/common.sh"
-require auditd auditctl ausearch setpriv setcap capsh curl promtool
+require auditd auditctl ausearch setpriv setcap capsh curl promtool unshare nsenter ip
 RECORDS_TOOL=${RECORDS_TOOL:?set RECORDS_TOOL to the records_tool binary}
 
 test_uid=65531
@@ -179,6 +179,33 @@ for key in lae_rec_one lae_rec_two_a lae_rec_two_b lae_rec_fail; do
 done
 check "the daemon's log holds $expected key=(null) sched_yield events, as counted ($(null_from_log))" \
     test "$(null_from_log)" = "$(delta "$after" linux_audit_log_syscall_events_total 'key="(null)",success="yes"')"
+
+# A rule on exit_group: the task exits inside the syscall, so the kernel writes key= but no
+# success=. Each run of the tool ends in exit_group (and makes no other audited syscall with
+# 0 rounds): exactly one event each, under success="unknown", and the keys add up to the
+# SYSCALL records.
+exit_runs=7
+rule -S exit_group -k lae_exit
+at_exit "auditctl -d always,exit -F arch=b64 -F uid=$test_uid -S exit_group -k lae_exit >/dev/null 2>&1 || true"
+before=$(scrape)
+for _ in $(seq "$exit_runs"); do
+    as_test_user "$WORK/records_tool" syscalls 0
+done
+await_rise linux_audit_log_syscall_events_total 'key="lae_exit",success="unknown"' "$exit_runs"
+check "exit_group events counted under success=\"unknown\": exactly $exit_runs ($(delta "$after" linux_audit_log_syscall_events_total 'key="lae_exit",success="unknown"'))" \
+    test "$(delta "$after" linux_audit_log_syscall_events_total 'key="lae_exit",success="unknown"')" = "$exit_runs"
+sum_events() { awk '$1 ~ /^linux_audit_log_syscall_events_total\{/ { s += $2 } END { print s + 0 }' <<<"$1"; }
+events_rise=$(($(sum_events "$after") - $(sum_events "$before")))
+syscall_rise=$(delta "$after" linux_audit_log_records_total 'type="SYSCALL"')
+check "the keys' events rose as much as the SYSCALL records ($events_rise, $syscall_rise)" \
+    test "$events_rise" = "$syscall_rise"
+for _ in $(seq 100); do
+    [[ $(from_log lae_exit) == "$exit_runs" ]] && break
+    sleep 0.2
+done
+check "ausearch -k lae_exit finds $exit_runs, as counted ($(from_log lae_exit))" \
+    test "$(from_log lae_exit)" = "$exit_runs"
+auditctl -d always,exit -F arch=b64 -F uid="$test_uid" -S exit_group -k lae_exit >/dev/null
 
 # User-space login results, as PAM sends them (CAP_AUDIT_WRITE: root here).
 before=$(scrape)
@@ -358,6 +385,20 @@ for pair in enabled:linux_audit_enabled backlog_limit:linux_audit_backlog_limit 
         test "$(metric "$body" "${pair#*:}")" = "$(auditctl_status "${pair%%:*}")"
 done
 check "without CAP_AUDIT_READ: health 200" test "$(http_code "http://127.0.0.1:$PORT/healthz")" = 200
+stop_exporter "$PID"
+
+# Outside the host's network namespace the kernel sends no records: joining would succeed and
+# nothing arrive. The exporter must say so once, with the remedy, and report unsubscribed.
+start_exporter other-netns unshare --net bash -c 'ip link set lo up && exec "$0" "$@"' ++ --collector.records
+netns_scrape() { nsenter --net="/proc/$PID/ns/net" curl -sS --max-time 5 "http://127.0.0.1:$PORT/metrics"; }
+body=$(netns_scrape)
+netns_scrape >/dev/null
+check "in another network namespace: linux_audit_log_subscribed 0" test "$(metric "$body" linux_audit_log_subscribed)" = 0
+check "in another network namespace: one log line naming the host network as the remedy" \
+    test "$(grep -c 'records collector: .*network namespace other than the host.*--network=host.*hostNetwork: true.*PrivateNetwork=yes' "$LOG")" = 1
+check "in another network namespace: it does not claim to read the stream" \
+    bash -c '! grep -q "reading the audit read-log group" "$1"' _ "$LOG"
+check "in another network namespace: linux_audit_up 1 all the same" test "$(metric "$body" linux_audit_up)" = 1
 stop_exporter "$PID"
 
 finish
