@@ -50,7 +50,7 @@ constexpr std::array<status_series, 12> status_table = {{
      scale::as_is},
     {{"linux_audit_lost", gauge, "records",
       "Audit records the kernel has lost since boot or the last reset (a counter, kept a "
-      "gauge for compatibility); see linux_audit_lost_total.",
+      "gauge for compatibility); see linux_audit_records_lost_total.",
       kernel},
      &status::lost,
      scale::as_is},
@@ -65,7 +65,8 @@ constexpr std::array<status_series, 12> status_table = {{
       kernel},
      &status::pid,
      scale::as_is},
-    {{"linux_audit_lost", counter, "records",
+    // Not "linux_audit_lost": in OpenMetrics that counter's family would clash with the gauge.
+    {{"linux_audit_records_lost", counter, "records",
       "Audit records the kernel has lost to the rate limit, a full backlog or lack of memory; "
       "reset by auditctl --reset-lost, wraps at 2^32.",
       kernel},

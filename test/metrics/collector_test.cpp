@@ -48,8 +48,8 @@ BOOST_AUTO_TEST_CASE(success_exports_every_status_series) {
          {"linux_audit_up 1", "linux_audit_backlog 2", "linux_audit_backlog_limit 64",
           "linux_audit_backlog_wait_time 15000", "linux_audit_backlog_wait_time_actual 500",
           "linux_audit_enabled 1", "linux_audit_failure 1", "linux_audit_lost 5",
-          "linux_audit_rate_limit 0", "linux_audit_daemon_pid 99", "linux_audit_lost_total 5",
-          "linux_audit_backlog_wait_time_seconds 60",
+          "linux_audit_rate_limit 0", "linux_audit_daemon_pid 99",
+          "linux_audit_records_lost_total 5", "linux_audit_backlog_wait_time_seconds 60",
           "linux_audit_backlog_wait_time_actual_seconds_total 2", "linux_audit_rules 3",
           "linux_audit_scrape_duration_seconds 0.5"}) {
         BOOST_TEST(has_line(text, line), line);
