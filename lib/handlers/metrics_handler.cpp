@@ -26,7 +26,7 @@ struct batch {
     clock_type::time_point started = clock_type::now();
     metrics::audit_answers answers;
     std::vector<waiter> waiters;
-    int outstanding = 2; // status and rules
+    int outstanding = 3; // status, rules and features
 };
 
 } // namespace
@@ -72,9 +72,16 @@ void metrics_handler::state::start_batch(const std::shared_ptr<state>& self) {
         }
         one_done();
     });
-    kernel->async_count_rules([self, one_done](const auto& error, std::uint32_t count) {
+    kernel->async_list_rules([self, one_done](const auto& error, const audit::rule_tally& rules) {
         if (!error) {
-            self->current->answers.rule_count = count;
+            self->current->answers.rules = rules;
+        }
+        one_done();
+    });
+    // A kernel that does not answer this one loses only the feature series.
+    kernel->async_get_features([self, one_done](const auto& error, const audit::features& answer) {
+        if (!error) {
+            self->current->answers.features = answer;
         }
         one_done();
     });
