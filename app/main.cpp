@@ -60,6 +60,7 @@ int main(int argc, char** argv) {
 
     asio::io_context context(1);
     audit::client kernel(context.get_executor(), settings.audit_timeout);
+    kernel.set_rule_key_limit(settings.rules_max_keys);
 
     auto kernel_hz = settings.kernel_hz;
     if (kernel_hz) {

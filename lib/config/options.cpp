@@ -39,6 +39,9 @@ constexpr std::array settings = {
     setting{"web.config.file", "WEB_CONFIG_FILE",
             "exporter-toolkit web configuration (YAML) for TLS and basic authentication, the "
             "same file node_exporter takes (default: none, plain HTTP)"},
+    setting{"rules.max-keys", "RULES_MAX_KEYS",
+            "most distinct rule keys exported in linux_audit_rules_with_key, each its own "
+            "series; rules with further keys are counted under key=\"(other)\" (default 512)"},
     setting{"max-connections", "MAX_CONNECTIONS",
             "most client connections at once; past it the longest idle one is closed "
             "(default 512)"},
@@ -132,6 +135,12 @@ std::string apply(options& out, const std::string& flag, const std::string& valu
             return "expected the path of a web configuration file";
         }
         out.web_config_file = value;
+    } else if (flag == "rules.max-keys") {
+        const auto parsed = parse_integer<std::size_t>(value);
+        if (!parsed || *parsed > 100000) {
+            return "expected a number from 0 to 100000";
+        }
+        out.rules_max_keys = *parsed;
     } else if (flag == "max-connections") {
         const auto parsed = parse_integer<std::size_t>(value);
         if (!parsed || *parsed == 0 || *parsed > 100000) {
