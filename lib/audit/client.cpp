@@ -193,50 +193,64 @@ void client::fail_all(const error_code& error) {
 
 void client::receive() {
     receiving_ = true;
-    socket_.async_wait(asio::socket_base::wait_read,
-                       [this, generation = socket_generation_](const error_code& error) {
-                           // A wait on a socket since closed and replaced is over.
-                           if (generation == socket_generation_) {
-                               on_readable(error);
-                           }
-                       });
+    // A receive rather than a bare wait: Asio tries it at once and, only when nothing is
+    // ready, waits on the descriptor it registered once (no epoll_ctl per wake-up).
+    socket_.async_receive(
+        asio::buffer(receive_buffer_),
+        [this, generation = socket_generation_](const error_code& error, std::size_t size) {
+            // A receive from a socket since closed and replaced is over.
+            if (generation == socket_generation_) {
+                on_receive(error, size);
+            }
+        });
 }
 
-void client::on_readable(const error_code& error) {
+void client::on_receive(const error_code& error, std::size_t size) {
     receiving_ = false;
     if (error && error != asio::error::operation_aborted) {
+        // ENOBUFS and the like: replies were lost; start over on a fresh socket.
         error_code ignored;
         socket_.close(ignored);
         fail_all(error);
         return;
     }
-    // Every datagram that is ready, in this one wake-up: a rule list is one datagram per
-    // rule, and one event-loop round trip per rule would cost more than the kernel's work.
-    // Stops when no query is left waiting (a late reply stays in the socket until the next
-    // query drops it as stale) or a handler replaced the socket.
+    // Then every further datagram that is ready, in this one wake-up: a rule list is one
+    // datagram per rule, and an event-loop round trip per rule would cost more than the
+    // kernel's own work. Stops when no query is left waiting (a late reply stays in the
+    // socket until the next query drops it as stale) or a handler closed the socket.
+    // receiving_ stays set meanwhile, so that a query a handler starts does not receive into
+    // the buffer this loop is still reading (Asio may read at once, inside async_receive).
     const auto generation = socket_generation_;
-    while (!error && socket_.is_open() && generation == socket_generation_ && in_flight()) {
-        error_code receive_error;
-        const auto size = socket_.receive(asio::buffer(receive_buffer_), 0, receive_error);
-        if (receive_error == asio::error::would_block || receive_error == asio::error::try_again) {
-            break;
-        }
-        if (receive_error) {
-            // ENOBUFS and the like: replies were lost; start over on a fresh socket.
-            error_code ignored;
-            socket_.close(ignored);
-            fail_all(receive_error);
-            return;
-        }
+    const auto same_socket = [this, generation] {
+        return socket_.is_open() && generation == socket_generation_;
+    };
+    receiving_ = true;
+    error_code receive_error = error;
+    while (!receive_error) {
         message_cursor cursor(std::span(receive_buffer_.data(), size));
         message reply;
-        while (cursor.next(reply)) {
+        while (same_socket() && cursor.next(reply)) {
             dispatch(reply);
         }
+        if (!same_socket() || !in_flight()) {
+            break;
+        }
+        size = socket_.receive(asio::buffer(receive_buffer_), 0, receive_error);
     }
-    // Listen on only while a query is out: an idle client holds no pending operation. (A
-    // handler may have started a query, and with it a wait, meanwhile.)
-    if (socket_.is_open() && !receiving_ && in_flight()) {
+    if (generation != socket_generation_) {
+        return; // reopened by a handler, which owns the receiving now
+    }
+    receiving_ = false;
+    if (receive_error && receive_error != asio::error::would_block &&
+        receive_error != asio::error::try_again &&
+        receive_error != asio::error::operation_aborted) {
+        error_code ignored;
+        socket_.close(ignored);
+        fail_all(receive_error);
+        return;
+    }
+    // Listen on only while a query is out: an idle client holds no pending operation.
+    if (socket_.is_open() && in_flight()) {
         receive();
     }
 }

@@ -80,7 +80,7 @@ private:
     template <typename Result> void fail_later(flight<Result>& f, boost::system::error_code error);
 
     void receive();
-    void on_readable(const boost::system::error_code& error);
+    void on_receive(const boost::system::error_code& error, std::size_t size);
     void dispatch(const message& reply);
     void fail_all(const boost::system::error_code& error);
     bool in_flight() const;
