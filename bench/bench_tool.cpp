@@ -30,12 +30,21 @@ namespace {
 
 using clock_type = std::chrono::steady_clock;
 
-int raw(long count) {
+// A bound, blocking NETLINK_AUDIT socket, or -1 (said on stderr).
+int open_audit_socket() {
     const int fd = ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
     sockaddr_nl local{};
     local.nl_family = AF_NETLINK;
     if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) {
         std::perror("netlink audit socket");
+        return -1;
+    }
+    return fd;
+}
+
+int raw(long count) {
+    const int fd = open_audit_socket();
+    if (fd < 0) {
         return 1;
     }
     std::array<std::byte, lae::audit::request_size> request{};
@@ -90,11 +99,8 @@ double cpu_seconds() {
 
 // Plain blocking recv, one datagram per call, as any C client would; counts the rules.
 int list(long count) {
-    const int fd = ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
-    sockaddr_nl local{};
-    local.nl_family = AF_NETLINK;
-    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) {
-        std::perror("netlink audit socket");
+    const int fd = open_audit_socket();
+    if (fd < 0) {
         return 1;
     }
     std::array<std::byte, lae::audit::request_size> request{};
