@@ -77,7 +77,8 @@ int main(int argc, char** argv) {
 
     const metrics::process_collector process;
     http::router routes;
-    routes.add(settings.metrics_path, handlers::metrics_handler(kernel, process, kernel_hz));
+    routes.add(settings.metrics_path,
+               handlers::metrics_handler(kernel, process, kernel_hz, settings.rules_min_interval));
     routes.add(settings.health_path, handlers::health_handler(kernel));
     if (settings.metrics_path != "/" && settings.health_path != "/") {
         routes.add("/", handlers::landing_page(settings.metrics_path, settings.health_path));

@@ -42,6 +42,10 @@ constexpr std::array settings = {
     setting{"rules.max-keys", "RULES_MAX_KEYS",
             "most distinct rule keys exported in linux_audit_rules_with_key, each its own "
             "series; rules with further keys are counted under key=\"(other)\" (default 512)"},
+    setting{"rules.min-interval", "RULES_MIN_INTERVAL",
+            "list the audit rules at most this often, e.g. 30s, answering scrapes in between "
+            "from the last list, whose age linux_audit_rules_age_seconds then says; for very "
+            "large rule sets (default 0: every scrape)"},
     setting{"max-connections", "MAX_CONNECTIONS",
             "most client connections at once; past it the longest idle one is closed "
             "(default 512)"},
@@ -141,6 +145,12 @@ std::string apply(options& out, const std::string& flag, const std::string& valu
             return "expected a number from 0 to 100000";
         }
         out.rules_max_keys = *parsed;
+    } else if (flag == "rules.min-interval") {
+        const auto parsed = parse_duration(value);
+        if (!parsed || *parsed > std::chrono::hours(1)) {
+            return "expected a duration from 0s to 60m, such as 30s";
+        }
+        out.rules_min_interval = *parsed;
     } else if (flag == "max-connections") {
         const auto parsed = parse_integer<std::size_t>(value);
         if (!parsed || *parsed == 0 || *parsed > 100000) {

@@ -28,6 +28,9 @@ void collect_audit(std::vector<family>& out, const audit_answers& answers) {
     if (answers.rules) {
         out.push_back(make_family(series::rules, static_cast<double>(answers.rules->rules())));
         collect_rules(out, *answers.rules);
+        if (answers.rules_age_seconds) {
+            out.push_back(make_family(series::rules_age, *answers.rules_age_seconds));
+        }
     }
     if (answers.features) {
         collect_features(out, *answers.features);

@@ -16,6 +16,7 @@ struct audit_answers {
     std::optional<audit::status> status;     // empty: the status query failed
     std::optional<audit::rule_tally> rules;  // empty: the rules query failed
     std::optional<audit::features> features; // empty: the features query failed
+    std::optional<double> rules_age_seconds; // set with --rules.min-interval
     std::optional<unsigned> kernel_hz;       // empty: the jiffy series in seconds are left out
     double scrape_duration_seconds = 0;
 };

@@ -118,6 +118,11 @@ const descriptor rules_with_key{
     "--rules.max-keys distinct ones (the first met in the kernel's list order get their own).",
     "kernel AUDIT_LIST_RULES (struct audit_rule_data); left out when that query fails",
     "key"};
+const descriptor rules_age{
+    "linux_audit_rules_age_seconds", gauge, "seconds",
+    "How old the rule list behind the linux_audit_rules series is: 0 when listed for this "
+    "scrape, more when an earlier list is reused (--rules.min-interval).",
+    "the exporter; only with --rules.min-interval"};
 const descriptor feature_enabled{
     "linux_audit_feature_enabled",
     gauge,
@@ -166,10 +171,11 @@ std::vector<const descriptor*> all_descriptors() {
         all.push_back(&s.about);
     }
     for (const auto* d :
-         {&series::rules, &series::rules_loaded, &series::rules_with_key, &series::feature_enabled,
-          &series::feature_locked, &series::scrape_duration, &series::build_info,
-          &series::process_cpu, &series::process_resident_memory, &series::process_virtual_memory,
-          &series::process_start_time, &series::process_open_fds, &series::process_max_fds}) {
+         {&series::rules, &series::rules_loaded, &series::rules_with_key, &series::rules_age,
+          &series::feature_enabled, &series::feature_locked, &series::scrape_duration,
+          &series::build_info, &series::process_cpu, &series::process_resident_memory,
+          &series::process_virtual_memory, &series::process_start_time, &series::process_open_fds,
+          &series::process_max_fds}) {
         all.push_back(d);
     }
     return all;

@@ -40,6 +40,7 @@ extern const descriptor up;
 extern const descriptor rules;
 extern const descriptor rules_loaded;
 extern const descriptor rules_with_key;
+extern const descriptor rules_age;
 extern const descriptor feature_enabled;
 extern const descriptor feature_locked;
 extern const descriptor scrape_duration;

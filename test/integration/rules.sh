@@ -61,6 +61,25 @@ compare "the mix with the default cap" 512
 check "default cap: no (other)" bash -c '! grep -q "^linux_audit_rules_with_key{key=\"(other)\"}" "$1"' _ "$WORK/body"
 stop_exporter "$PID"
 
+# --rules.min-interval: within the interval, scrapes reuse the last list and say its age.
+start_exporter interval ++ --rules.min-interval 1m
+body=$(scrape)
+check "min-interval: the first scrape lists the 13 rules" grep -qx 'linux_audit_rules 13' <<<"$body"
+check "min-interval: a fresh list is 0 seconds old" \
+    grep -qx 'linux_audit_rules_age_seconds 0' <<<"$body"
+auditctl -a always,exit -F arch=b64 -S getpid -F uid=65532 >/dev/null
+body=$(scrape)
+check "min-interval: within the interval the last list is reused (13, not 14)" \
+    grep -qx 'linux_audit_rules 13' <<<"$body"
+age=$(metric "$body" linux_audit_rules_age_seconds)
+check "min-interval: and its age is said ($age s)" awk -v a="$age" 'BEGIN { exit !(a > 0 && a < 60) }'
+stop_exporter "$PID"
+start_exporter interval-fresh
+check "without min-interval: the new rule is seen at once (14)" \
+    grep -qx 'linux_audit_rules 14' <<<"$(scrape)"
+check "without min-interval: no age series" bash -c '! grep -q "^linux_audit_rules_age_seconds" <<<"$1"' _ "$(scrape)"
+stop_exporter "$PID"
+
 # Scale: 10,000 rules, over 700 distinct keys (beyond the default cap of 512), loaded in one
 # go (auditctl takes a minute or two for them).
 auditctl -D >/dev/null
