@@ -115,7 +115,9 @@ BOOST_AUTO_TEST_CASE(a_prepended_rule_is_on_its_list) {
 }
 
 BOOST_AUTO_TEST_CASE(watches_as_auditctl_shows_them) {
-    const auto file = parse_rule_payload(rule_bytes::watch("/etc/passwd", "identity").bytes());
+    // `keys` points into the bytes parsed: they must outlive it.
+    const auto file_bytes = rule_bytes::watch("/etc/passwd", "identity").bytes();
+    const auto file = parse_rule_payload(file_bytes);
     BOOST_TEST_REQUIRE(file.has_value());
     BOOST_TEST((file->kind == rule_kind::watch));
     BOOST_TEST(file->keys == "identity");
@@ -152,7 +154,8 @@ BOOST_AUTO_TEST_CASE(keys_after_other_string_fields_and_multi_keys) {
         .text(AUDIT_FILTERKEY, "privileged\x01"
                                "sudo\x01"
                                "t\xc3\xa9st");
-    const auto parsed = parse_rule_payload(r.bytes());
+    const auto bytes = r.bytes();
+    const auto parsed = parse_rule_payload(bytes);
     BOOST_TEST_REQUIRE(parsed.has_value());
     BOOST_TEST(
         (keys_of(parsed->keys) == std::vector<std::string>{"privileged", "sudo", "t\xc3\xa9st"}));
