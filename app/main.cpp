@@ -15,6 +15,7 @@
 #include "lae/version.hpp"
 #include "logging/logging.hpp"
 #include "metrics/process_collector.hpp"
+#include "metrics/record_collector.hpp"
 #include "security/privileges.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -76,9 +77,16 @@ int main(int argc, char** argv) {
     }
 
     const metrics::process_collector process;
+    std::unique_ptr<metrics::records_collector> records;
+    if (settings.collector_records) {
+        records = std::make_unique<metrics::records_collector>(context.get_executor(),
+                                                               settings.records_max_keys);
+        records->open(); // before the drop: a forced receive buffer needs CAP_NET_ADMIN
+    }
     http::router routes;
     routes.add(settings.metrics_path,
-               handlers::metrics_handler(kernel, process, kernel_hz, settings.rules_min_interval));
+               handlers::metrics_handler(kernel, process, kernel_hz, records.get(),
+                                         settings.rules_min_interval));
     routes.add(settings.health_path, handlers::health_handler(kernel));
     if (settings.metrics_path != "/" && settings.health_path != "/") {
         routes.add("/", handlers::landing_page(settings.metrics_path, settings.health_path));
@@ -128,7 +136,11 @@ int main(int argc, char** argv) {
     // that capability effective when it is only permitted (a file capability), and it must
     // come before the audit socket opens: the kernel checks the capabilities the socket was
     // opened with, not only the caller's.
-    logging::info(security::drop_privileges(server.local_endpoint().port() < 1024));
+    logging::info(
+        security::drop_privileges(server.local_endpoint().port() < 1024, records != nullptr));
+    if (records) {
+        records->start();
+    }
     if (const auto error = kernel.open()) {
         logging::error("cannot open the audit netlink socket: " + audit::explain(error));
     }
@@ -164,6 +176,9 @@ int main(int argc, char** argv) {
         });
         server.stop([&] {
             kernel.close();
+            if (records) {
+                records->stop();
+            }
             grace.cancel();
         });
     });

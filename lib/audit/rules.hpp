@@ -3,6 +3,8 @@
 // so that a list of any length costs the same memory.
 #pragma once
 
+#include "audit/record.hpp" // for_each_key: the same key field as in SYSCALL records
+
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -35,17 +37,6 @@ std::optional<rule_summary> parse_rule_payload(std::span<const std::byte> payloa
 std::string_view list_name(std::uint32_t list) noexcept;
 std::string_view action_name(std::uint32_t action) noexcept;
 std::string_view kind_name(rule_kind kind) noexcept;
-
-// Calls `each(key)` for every non-empty key of a key field (keys joined by \x01).
-template <typename Callback> void for_each_key(std::string_view keys, Callback&& each) {
-    while (!keys.empty()) {
-        const auto end = keys.find('\x01');
-        if (const auto key = keys.substr(0, end); !key.empty()) {
-            each(key);
-        }
-        keys.remove_prefix(end == std::string_view::npos ? keys.size() : end + 1);
-    }
-}
 
 // A key as a label value: valid UTF-8 is kept; other bytes and control characters become
 // \xHH (a label value must be UTF-8, and a key is any bytes).

@@ -35,6 +35,7 @@ struct metrics_handler::state {
     audit::client* kernel;
     const metrics::process_collector* process;
     std::optional<unsigned> kernel_hz;
+    const metrics::records_collector* records; // null unless --collector.records
     std::chrono::milliseconds rules_min_interval;
     std::optional<batch> current;
     // The last rule list, kept only with --rules.min-interval (a tally: bounded by the key
@@ -48,9 +49,11 @@ struct metrics_handler::state {
 
 metrics_handler::metrics_handler(audit::client& kernel, const metrics::process_collector& process,
                                  std::optional<unsigned> kernel_hz,
+                                 const metrics::records_collector* records,
                                  std::chrono::milliseconds rules_min_interval)
     : state_(std::make_shared<state>(
-          state{&kernel, &process, kernel_hz, rules_min_interval, std::nullopt, {}, {}})) {}
+          state{&kernel, &process, kernel_hz, records, rules_min_interval, std::nullopt, {}, {}})) {
+}
 
 void metrics_handler::operator()(const http::request& incoming,
                                  const http::responder& respond) const {
@@ -120,6 +123,9 @@ void metrics_handler::state::finish_batch() {
     std::vector<metrics::family> families;
     families.reserve(32);
     metrics::collect_audit(families, done.answers);
+    if (records != nullptr) {
+        records->collect(families);
+    }
     families.push_back(metrics::build_info_family());
     process->collect(families);
 

@@ -6,6 +6,7 @@
 #include "audit/client.hpp"
 #include "http/message.hpp"
 #include "metrics/process_collector.hpp"
+#include "metrics/record_collector.hpp"
 
 #include <chrono>
 #include <memory>
@@ -15,10 +16,12 @@ namespace lae::handlers {
 
 class metrics_handler {
 public:
-    // `rules_min_interval` > 0: list the rules at most that often, answering scrapes in
-    // between from the last list (with its age); 0: list them for every scrape.
+    // `records`: the record stream's counts, or null. `rules_min_interval` > 0: list the rules at
+    // most that often, answering scrapes in between from the last list (with its age); 0: list them
+    // for every scrape.
     metrics_handler(audit::client& kernel, const metrics::process_collector& process,
                     std::optional<unsigned> kernel_hz,
+                    const metrics::records_collector* records = nullptr,
                     std::chrono::milliseconds rules_min_interval = {});
 
     void operator()(const http::request& incoming, const http::responder& respond) const;

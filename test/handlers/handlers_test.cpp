@@ -67,7 +67,8 @@ BOOST_AUTO_TEST_CASE(rules_min_interval_reuses_the_last_list_and_says_how_old) {
     BOOST_TEST(kernel.requests_sent() == 3U); // status, rules, features
     BOOST_TEST(plain.find("linux_audit_rules_age_seconds") == std::string::npos);
 
-    const http::handler h = handlers::metrics_handler(kernel, process, 250U, std::chrono::hours(1));
+    const http::handler h =
+        handlers::metrics_handler(kernel, process, 250U, nullptr, std::chrono::hours(1));
     const auto first = call(context, h, get("/metrics")).body();
     BOOST_TEST(kernel.requests_sent() == 6U);
     BOOST_TEST(first.find("\nlinux_audit_rules_age_seconds 0\n") != std::string::npos);
