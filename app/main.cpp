@@ -68,6 +68,7 @@ int main(int argc, char** argv) {
 
     asio::io_context context(1);
     audit::client kernel(context.get_executor(), settings.audit_timeout);
+    kernel.set_rule_key_limit(settings.rules_max_keys);
 
     auto kernel_hz = settings.kernel_hz;
     if (kernel_hz) {
@@ -91,7 +92,8 @@ int main(int argc, char** argv) {
     }
     http::router routes;
     routes.add(settings.metrics_path,
-               handlers::metrics_handler(kernel, process, kernel_hz, records.get()));
+               handlers::metrics_handler(kernel, process, kernel_hz, records.get(),
+                                         settings.rules_min_interval));
     routes.add(settings.health_path, handlers::health_handler(kernel));
     if (settings.metrics_path != "/" && settings.health_path != "/") {
         routes.add("/", handlers::landing_page(settings.metrics_path, settings.health_path));

@@ -1,12 +1,15 @@
 // Measurements the shell cannot make precisely:
 //   bench_tool raw N                 N sequential AUDIT_GET round trips on one netlink socket
 //                                    (the floor under any exporter's scrape)
+//   bench_tool list N                N sequential AUDIT_LIST_RULES round trips (the whole rule
+//                                    list each time): the floor under a scrape's rules query
 //   bench_tool first-scrape PORT CMD...
 //                                    starts CMD, and times how long until GET /metrics on
 //                                    127.0.0.1:PORT first answers 200
 // Uses the exporter's own protocol functions, blocking sockets and no event loop.
 #include "audit/protocol.hpp"
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <array>
 #include <chrono>
@@ -17,6 +20,7 @@
 #include <signal.h>
 #include <string>
 #include <string_view>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -26,12 +30,21 @@ namespace {
 
 using clock_type = std::chrono::steady_clock;
 
-int raw(long count) {
+// A bound, blocking NETLINK_AUDIT socket, or -1 (said on stderr).
+int open_audit_socket() {
     const int fd = ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
     sockaddr_nl local{};
     local.nl_family = AF_NETLINK;
     if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) {
         std::perror("netlink audit socket");
+        return -1;
+    }
+    return fd;
+}
+
+int raw(long count) {
+    const int fd = open_audit_socket();
+    if (fd < 0) {
         return 1;
     }
     std::array<std::byte, lae::audit::request_size> request{};
@@ -73,6 +86,67 @@ int raw(long count) {
                 count, failures, seconds, seconds * 1e6 / static_cast<double>(count),
                 static_cast<double>(count) / seconds);
     return failures == 0 ? 0 : 1;
+}
+
+double cpu_seconds() {
+    rusage usage{};
+    ::getrusage(RUSAGE_SELF, &usage);
+    const auto seconds = [](const timeval& t) {
+        return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+    };
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+// Plain blocking recv, one datagram per call, as any C client would; counts the rules.
+int list(long count) {
+    const int fd = open_audit_socket();
+    if (fd < 0) {
+        return 1;
+    }
+    std::array<std::byte, lae::audit::request_size> request{};
+    std::vector<std::byte> buffer(65536);
+    std::vector<double> trips;
+    std::uint64_t rules = 0;
+    const double cpu_before = cpu_seconds();
+    for (long i = 1; i <= count; ++i) {
+        const auto sequence = static_cast<std::uint32_t>(i);
+        const auto started = clock_type::now();
+        const auto size =
+            lae::audit::encode_request(lae::audit::audit_list_rules, sequence, request);
+        if (::send(fd, request.data(), size, 0) < 0) {
+            std::perror("send");
+            return 1;
+        }
+        rules = 0;
+        bool done = false;
+        while (!done) {
+            const auto n = ::recv(fd, buffer.data(), buffer.size(), 0);
+            if (n < 0) {
+                std::perror("recv");
+                return 1;
+            }
+            lae::audit::message_cursor cursor({buffer.data(), static_cast<std::size_t>(n)});
+            lae::audit::message m;
+            while (cursor.next(m)) {
+                if (m.sequence != sequence) {
+                    continue;
+                }
+                if (m.kind == lae::audit::message_kind::rule) {
+                    ++rules;
+                } else if (m.kind != lae::audit::message_kind::other) {
+                    done = true; // NLMSG_DONE, or an error
+                }
+            }
+        }
+        trips.push_back(
+            std::chrono::duration<double, std::micro>(clock_type::now() - started).count());
+    }
+    const double cpu = cpu_seconds() - cpu_before;
+    std::sort(trips.begin(), trips.end());
+    std::printf("rules %llu\ntrips %ld\np50_us %.1f\ncpu_us_per_trip %.1f\n",
+                static_cast<unsigned long long>(rules), count, trips[trips.size() / 2],
+                cpu * 1e6 / static_cast<double>(count));
+    return 0;
 }
 
 bool scrape_ok(std::uint16_t port) {
@@ -129,9 +203,14 @@ int main(int argc, char** argv) {
     if (mode == "raw" && argc == 3) {
         return raw(std::atol(argv[2]));
     }
+    if (mode == "list" && argc == 3 && std::atol(argv[2]) > 0) {
+        return list(std::atol(argv[2]));
+    }
     if (mode == "first-scrape" && argc >= 4) {
         return first_scrape(static_cast<std::uint16_t>(std::atoi(argv[2])), argv + 3);
     }
-    std::fprintf(stderr, "usage: bench_tool raw N | bench_tool first-scrape PORT COMMAND...\n");
+    std::fprintf(
+        stderr,
+        "usage: bench_tool raw N | bench_tool list N | bench_tool first-scrape PORT COMMAND...\n");
     return 2;
 }

@@ -2,22 +2,48 @@
 // buffer (ASan), never loop, and keep its promises about what it returns. The same input is
 // also read as a sender's port id (its first 4 bytes) and a datagram from it (the rest): only
 // port id 0, the kernel, may yield messages.
+#include "audit/features.hpp"
 #include "audit/protocol.hpp"
+#include "audit/rules.hpp"
 
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <span>
+#include <string_view>
 
 namespace {
 
-void check(const lae::audit::parse_result& parsed, std::size_t size) {
-    if (parsed.messages.size() > size / 16) {
+bool is_utf8_without_controls(std::string_view text) {
+    // key_label's promise, checked crudely: no byte below 0x20, no DEL.
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20 || byte == 0x7f) {
+            return false;
+        }
+    }
+    return true;
+}
+
+void check(const lae::audit::parse_result& parsed, std::span<const std::byte> bytes,
+           lae::audit::rule_tally& tally) {
+    if (parsed.messages.size() > bytes.size() / 16) {
         std::abort(); // each message needs at least a 16-byte header
     }
+    const auto* begin = reinterpret_cast<const char*>(bytes.data());
     for (const auto& m : parsed.messages) {
         if (m.kind == lae::audit::message_kind::error && m.error_number <= 0) {
             std::abort(); // an error reply always carries a positive errno
+        }
+        if (m.kind == lae::audit::message_kind::rule) {
+            // The key field lies inside the datagram.
+            if (!m.rule.keys.empty() &&
+                (m.rule.keys.data() < begin ||
+                 m.rule.keys.data() + m.rule.keys.size() > begin + bytes.size())) {
+                std::abort();
+            }
+            tally.add(m.rule);
         }
     }
 }
@@ -26,7 +52,8 @@ void check(const lae::audit::parse_result& parsed, std::size_t size) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::span bytes(reinterpret_cast<const std::byte*>(data), size);
-    check(lae::audit::parse_datagram(bytes), size);
+    lae::audit::rule_tally tally(4);
+    check(lae::audit::parse_datagram(bytes), bytes, tally);
     if (size >= sizeof(std::uint32_t)) {
         std::uint32_t sender = 0;
         std::memcpy(&sender, data, sizeof sender);
@@ -35,9 +62,25 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (sender != 0 && (!parsed.messages.empty() || !parsed.foreign)) {
             std::abort(); // a datagram from a process never answers a query
         }
-        check(parsed, rest.size());
+        check(parsed, rest, tally);
     }
     // Any payload length, including ones no kernel sends.
     (void)lae::audit::parse_status_payload(bytes);
+    if (const auto rule = lae::audit::parse_rule_payload(bytes)) {
+        tally.add(*rule);
+    }
+    (void)lae::audit::parse_features_payload(bytes);
+    if (tally.keys().size() > 4) {
+        std::abort(); // the cap holds
+    }
+    for (const auto& [key, count] : tally.keys()) {
+        if (key.empty() || count == 0 || !is_utf8_without_controls(key)) {
+            std::abort();
+        }
+    }
+    if (!is_utf8_without_controls(
+            lae::audit::key_label(std::string_view(reinterpret_cast<const char*>(data), size)))) {
+        std::abort();
+    }
     return 0;
 }

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <linux/netlink.h>
+#include <type_traits>
 
 namespace lae::audit {
 namespace {
@@ -32,12 +33,14 @@ client::client(asio::any_io_executor executor, std::chrono::milliseconds timeout
     : executor_(executor), timeout_(timeout), netlink_protocol_(netlink_protocol),
       socket_(executor), status_flight_(executor, audit_get, "audit status"),
       rules_flight_(executor, audit_list_rules, "audit rules"),
+      features_flight_(executor, audit_get_feature, "audit features"),
       receive_buffer_(receive_buffer_size) {}
 
 client::~client() {
     // No handler runs from a destructor: whoever waits is going away with the event loop.
     status_flight_.waiters.clear();
     rules_flight_.waiters.clear();
+    features_flight_.waiters.clear();
     error_code ignored;
     socket_.close(ignored);
 }
@@ -81,8 +84,20 @@ void client::async_get_status(status_handler handler) {
     join(status_flight_, std::move(handler));
 }
 
-void client::async_count_rules(rules_handler handler) {
+void client::async_list_rules(rules_handler handler) {
     join(rules_flight_, std::move(handler));
+}
+
+void client::async_get_features(features_handler handler) {
+    join(features_flight_, std::move(handler));
+}
+
+template <typename Result> Result client::fresh() const {
+    if constexpr (std::is_same_v<Result, rule_tally>) {
+        return rule_tally(rule_key_limit_);
+    } else {
+        return Result{};
+    }
 }
 
 template <typename Result, typename Handler>
@@ -121,13 +136,13 @@ template <typename Result> void client::start(flight<Result>& f) {
     if (!receiving_) {
         receive();
     }
-    f.partial = Result{};
+    f.partial = fresh<Result>();
     f.timer.expires_after(timeout_);
     f.timer.async_wait([this, &f, sequence](const error_code& wait_error) {
         if (wait_error == asio::error::operation_aborted || f.sequence != sequence) {
             return;
         }
-        finish(f, errno_error(ETIMEDOUT), Result{});
+        finish(f, errno_error(ETIMEDOUT), fresh<Result>());
     });
 }
 
@@ -137,13 +152,13 @@ template <typename Result> void client::fail_later(flight<Result>& f, error_code
     asio::post(executor_, [this, &f, error, attempt = f.attempt] {
         // Unless close() has failed this flight meanwhile and a new one has started.
         if (f.attempt == attempt && f.sequence == 0U) {
-            finish(f, error, Result{});
+            finish(f, error, fresh<Result>());
         }
     });
 }
 
 template <typename Result>
-void client::finish(flight<Result>& f, const error_code& error, const Result& result) {
+void client::finish(flight<Result>& f, const error_code& error, Result result) {
     f.sequence.reset();
     f.timer.cancel();
     if (error != f.last_error && error != asio::error::operation_aborted) {
@@ -171,12 +186,17 @@ void client::fail_all(const error_code& error) {
         finish(status_flight_, error, status{});
     }
     if (rules_flight_.sequence) {
-        finish(rules_flight_, error, std::uint32_t{});
+        finish(rules_flight_, error, fresh<rule_tally>());
+    }
+    if (features_flight_.sequence) {
+        finish(features_flight_, error, features{});
     }
 }
 
 void client::receive() {
     receiving_ = true;
+    // A receive rather than a bare wait: Asio tries it at once and, only when nothing is
+    // ready, waits on the descriptor it registered once (no epoll_ctl per wake-up).
     socket_.async_receive_from(
         asio::buffer(receive_buffer_), sender_,
         [this, generation = socket_generation_](const error_code& error, std::size_t size) {
@@ -196,61 +216,90 @@ void client::on_receive(const error_code& error, std::size_t size) {
         fail_all(error);
         return;
     }
-    if (!error) {
+    // Then every further datagram that is ready, in this one wake-up: a rule list is one
+    // datagram per rule, and an event-loop round trip per rule would cost more than the
+    // kernel's own work. Stops when no query is left waiting (a late reply stays in the
+    // socket until the next query drops it as stale) or a handler closed the socket.
+    // receiving_ stays set meanwhile, so that a query a handler starts does not receive into
+    // the buffer this loop is still reading (Asio may read at once, inside async_receive).
+    const auto generation = socket_generation_;
+    const auto same_socket = [this, generation] {
+        return socket_.is_open() && generation == socket_generation_;
+    };
+    receiving_ = true;
+    error_code receive_error = error;
+    while (!receive_error) {
         sockaddr_nl from{};
-        std::memcpy(&from, sender_.data(), std::min(sizeof from, sender_.size()));
-        const auto parsed = parse_datagram(std::span(receive_buffer_.data(), size), from.nl_pid);
-        if (parsed.foreign) {
+        std::memcpy(&from, sender_.data(), std::min(sizeof from, std::size_t{sender_.size()}));
+        if (from.nl_pid != 0) {
+            // Not from the kernel: another process may send to our port id, and its
+            // "replies" must not answer our queries.
             logging::debug("ignored a datagram from port id " + std::to_string(from.nl_pid) +
                            " on the audit socket: not from the kernel");
+            size = 0;
         }
-        for (const auto& reply : parsed.messages) {
+        message_cursor cursor(std::span(receive_buffer_.data(), size));
+        message reply;
+        while (same_socket() && cursor.next(reply)) {
             dispatch(reply);
         }
+        if (!same_socket() || !in_flight()) {
+            break;
+        }
+        size = socket_.receive_from(asio::buffer(receive_buffer_), sender_, 0, receive_error);
     }
-    // Listen on only while a query is out: an idle client holds no pending operation, and a
-    // late reply waits in the socket until the next query drops it as stale. (After a cancel,
-    // a query may have started meanwhile.)
-    if (socket_.is_open() && !receiving_ && in_flight()) {
+    if (generation != socket_generation_) {
+        return; // reopened by a handler, which owns the receiving now
+    }
+    receiving_ = false;
+    if (receive_error && receive_error != asio::error::would_block &&
+        receive_error != asio::error::try_again &&
+        receive_error != asio::error::operation_aborted) {
+        error_code ignored;
+        socket_.close(ignored);
+        fail_all(receive_error);
+        return;
+    }
+    // Listen on only while a query is out: an idle client holds no pending operation.
+    if (socket_.is_open() && in_flight()) {
         receive();
     }
 }
 
 bool client::in_flight() const {
-    return status_flight_.sequence.has_value() || rules_flight_.sequence.has_value();
+    return status_flight_.sequence.has_value() || rules_flight_.sequence.has_value() ||
+           features_flight_.sequence.has_value();
 }
 
 void client::dispatch(const message& reply) {
+    // A failure or a garbled reply ends whichever query it answers.
+    const auto fail = [&reply, this](auto& f, auto empty) {
+        if (reply.kind == message_kind::error) {
+            finish(f, errno_error(reply.error_number), std::move(empty));
+        } else if (reply.kind == message_kind::malformed) {
+            finish(f, errno_error(EBADMSG), std::move(empty));
+        }
+        // else: the ack, in whichever order it comes, or something we did not ask for
+    };
     if (status_flight_.sequence == reply.sequence) {
-        switch (reply.kind) {
-        case message_kind::status:
+        if (reply.kind == message_kind::status) {
             finish(status_flight_, {}, reply.audit_status);
-            break;
-        case message_kind::error:
-            finish(status_flight_, errno_error(reply.error_number), status{});
-            break;
-        case message_kind::malformed:
-            finish(status_flight_, errno_error(EBADMSG), status{});
-            break;
-        default:
-            break; // the ack, in whichever order it comes
+        } else {
+            fail(status_flight_, status{});
         }
     } else if (rules_flight_.sequence == reply.sequence) {
-        switch (reply.kind) {
-        case message_kind::rule:
-            ++rules_flight_.partial;
-            break;
-        case message_kind::done:
-            finish(rules_flight_, {}, rules_flight_.partial);
-            break;
-        case message_kind::error:
-            finish(rules_flight_, errno_error(reply.error_number), std::uint32_t{});
-            break;
-        case message_kind::malformed:
-            finish(rules_flight_, errno_error(EBADMSG), std::uint32_t{});
-            break;
-        default:
-            break;
+        if (reply.kind == message_kind::rule) {
+            rules_flight_.partial.add(reply.rule); // counted now; the rule is not kept
+        } else if (reply.kind == message_kind::done) {
+            finish(rules_flight_, {}, std::move(rules_flight_.partial));
+        } else {
+            fail(rules_flight_, fresh<rule_tally>());
+        }
+    } else if (features_flight_.sequence == reply.sequence) {
+        if (reply.kind == message_kind::features) {
+            finish(features_flight_, {}, reply.kernel_features);
+        } else {
+            fail(features_flight_, features{});
         }
     }
     // Anything else answers a query that already timed out: dropped.

@@ -22,7 +22,9 @@ class client {
 public:
     using status_handler = std::function<void(const boost::system::error_code&, const status&)>;
     using rules_handler =
-        std::function<void(const boost::system::error_code&, std::uint32_t rule_count)>;
+        std::function<void(const boost::system::error_code&, const rule_tally& rules)>;
+    using features_handler =
+        std::function<void(const boost::system::error_code&, const features& answer)>;
 
     // `netlink_protocol` is NETLINK_AUDIT in real use; tests pass another family to meet a
     // kernel that never answers (a real timeout, no fake).
@@ -40,8 +42,15 @@ public:
     // Completes with the kernel's struct audit_status, or an error whose value is the errno.
     void async_get_status(status_handler handler);
 
-    // Completes with the number of loaded audit rules (AUDIT_LIST_RULES).
-    void async_count_rules(rules_handler handler);
+    // Completes with the loaded audit rules (AUDIT_LIST_RULES), counted as they arrived.
+    void async_list_rules(rules_handler handler);
+
+    // Completes with the kernel's audit features (AUDIT_GET_FEATURE).
+    void async_get_features(features_handler handler);
+
+    // Most distinct rule keys counted one by one (the rest are counted together); for the
+    // next rules query on.
+    void set_rule_key_limit(std::size_t max_keys) { rule_key_limit_ = max_keys; }
 
     // Closes the socket; queries in flight complete with operation_aborted.
     void close();
@@ -66,7 +75,8 @@ private:
     template <typename Result, typename Handler> void join(flight<Result>& f, Handler&& handler);
     template <typename Result> void start(flight<Result>& f);
     template <typename Result>
-    void finish(flight<Result>& f, const boost::system::error_code& error, const Result& result);
+    void finish(flight<Result>& f, const boost::system::error_code& error, Result result);
+    template <typename Result> Result fresh() const;
     template <typename Result> void fail_later(flight<Result>& f, boost::system::error_code error);
 
     void receive();
@@ -84,9 +94,11 @@ private:
     bool receiving_ = false;              // an async_receive is pending on socket_
     std::uint64_t socket_generation_ = 0; // which open() a pending receive belongs to
     flight<status> status_flight_;
-    flight<std::uint32_t> rules_flight_;
+    flight<rule_tally> rules_flight_;
+    flight<features> features_flight_;
+    std::size_t rule_key_limit_ = rule_tally::default_max_keys;
     // One reply part at most: a datagram holds one status, or one rule (tens of bytes to a few
-    // KiB; a rule with many long paths stays well below 64 KiB).
+    // KiB; a rule with many long paths stays well below 64 KiB). Reused for every datagram.
     std::vector<std::byte> receive_buffer_;
     boost::asio::generic::raw_protocol::endpoint sender_; // of the datagram being received
 };

@@ -12,7 +12,8 @@ namespace lae::audit {
 namespace {
 
 static_assert(sizeof(nlmsghdr) == request_size);
-static_assert(audit_get == AUDIT_GET && audit_list_rules == AUDIT_LIST_RULES);
+static_assert(audit_get == AUDIT_GET && audit_list_rules == AUDIT_LIST_RULES &&
+              audit_get_feature == AUDIT_GET_FEATURE);
 
 // Reads a host-order integer from possibly unaligned bytes (netlink is host-endian).
 template <typename T> T load(std::span<const std::byte> bytes, std::size_t offset) noexcept {
@@ -70,7 +71,20 @@ message classify(const nlmsghdr& header, std::span<const std::byte> payload) {
         result.audit_status = parse_status_payload(payload);
         break;
     case AUDIT_LIST_RULES:
-        result.kind = message_kind::rule;
+        if (const auto rule = parse_rule_payload(payload)) {
+            result.kind = message_kind::rule;
+            result.rule = *rule;
+        } else {
+            result.kind = message_kind::malformed;
+        }
+        break;
+    case AUDIT_GET_FEATURE:
+        if (const auto answer = parse_features_payload(payload)) {
+            result.kind = message_kind::features;
+            result.kernel_features = *answer;
+        } else {
+            result.kind = message_kind::malformed;
+        }
         break;
     default:
         result.kind = message_kind::other;
@@ -105,6 +119,39 @@ status parse_status_payload(std::span<const std::byte> payload) noexcept {
     return result;
 }
 
+bool message_cursor::next(message& out) {
+    if (stopped_ || bytes_.size() - offset_ < sizeof(nlmsghdr)) {
+        if (!stopped_ && offset_ != bytes_.size()) {
+            truncated_ = true; // trailing bytes too short for a header
+        }
+        stopped_ = true;
+        return false;
+    }
+    const auto header = load<nlmsghdr>(bytes_, offset_);
+    const std::size_t length = header.nlmsg_len;
+    if (length < sizeof(nlmsghdr)) {
+        truncated_ = true;
+        stopped_ = true;
+        return false;
+    }
+    if (length > bytes_.size() - offset_) {
+        // Cut short (by the receive buffer or in transit): keep who it was for, so the
+        // waiting query fails at once instead of timing out, but trust none of its bytes.
+        out = message{};
+        out.kind = message_kind::malformed;
+        out.type = header.nlmsg_type;
+        out.sequence = header.nlmsg_seq;
+        truncated_ = true;
+        stopped_ = true;
+        return true;
+    }
+    const auto payload = bytes_.subspan(offset_ + sizeof(nlmsghdr), length - sizeof(nlmsghdr));
+    out = classify(header, payload);
+    // The last message may lack its alignment padding; never step past the end.
+    offset_ += std::min(align4(length), bytes_.size() - offset_);
+    return true;
+}
+
 parse_result parse_datagram(std::span<const std::byte> bytes, std::uint32_t sender_port_id) {
     parse_result result;
     if (sender_port_id != 0) {
@@ -113,33 +160,12 @@ parse_result parse_datagram(std::span<const std::byte> bytes, std::uint32_t send
         result.foreign = true;
         return result;
     }
-    std::size_t offset = 0;
-    while (bytes.size() - offset >= sizeof(nlmsghdr)) {
-        const auto header = load<nlmsghdr>(bytes, offset);
-        const std::size_t length = header.nlmsg_len;
-        if (length < sizeof(nlmsghdr)) {
-            result.truncated = true;
-            return result;
-        }
-        if (length > bytes.size() - offset) {
-            // Cut short (by the receive buffer or in transit): keep who it was for, so the
-            // waiting query fails at once instead of timing out, but trust none of its bytes.
-            message cut;
-            cut.kind = message_kind::malformed;
-            cut.type = header.nlmsg_type;
-            cut.sequence = header.nlmsg_seq;
-            result.messages.push_back(cut);
-            result.truncated = true;
-            return result;
-        }
-        const auto payload = bytes.subspan(offset + sizeof(nlmsghdr), length - sizeof(nlmsghdr));
-        result.messages.push_back(classify(header, payload));
-        // The last message may lack its alignment padding; never step past the end.
-        offset += std::min(align4(length), bytes.size() - offset);
+    message_cursor cursor(bytes);
+    message m;
+    while (cursor.next(m)) {
+        result.messages.push_back(m);
     }
-    if (offset != bytes.size()) {
-        result.truncated = true; // trailing bytes too short for a header
-    }
+    result.truncated = cursor.truncated();
     return result;
 }
 

@@ -2,6 +2,9 @@
 // the client, the unit tests and the fuzzers all run exactly the same code.
 #pragma once
 
+#include "audit/features.hpp"
+#include "audit/rules.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -36,7 +39,8 @@ enum class message_kind {
     status,    // AUDIT_GET reply carrying struct audit_status
     ack,       // NLMSG_ERROR with error 0
     error,     // NLMSG_ERROR with a negative errno
-    rule,      // one AUDIT_LIST_RULES reply part (one loaded rule)
+    rule,      // one AUDIT_LIST_RULES reply part (one loaded rule, parsed into `rule`)
+    features,  // AUDIT_GET_FEATURE reply carrying struct audit_features
     done,      // NLMSG_DONE: end of a multi-part reply
     other,     // anything else (ignored by the client)
     malformed, // a reply of a known type whose payload is too short to use
@@ -46,8 +50,10 @@ struct message {
     message_kind kind = message_kind::other;
     std::uint16_t type = 0;
     std::uint32_t sequence = 0;
-    int error_number = 0; // positive errno, for message_kind::error
-    status audit_status;  // for message_kind::status
+    int error_number = 0;     // positive errno, for message_kind::error
+    status audit_status;      // for message_kind::status
+    rule_summary rule;        // for message_kind::rule; its keys point into the datagram
+    features kernel_features; // for message_kind::features
 };
 
 // The whole datagram could not be split into netlink messages: its headers lie about their
@@ -58,7 +64,22 @@ struct parse_result {
     bool foreign = false; // sent by a process, not the kernel: no messages taken from it
 };
 
-// A request with no payload (AUDIT_GET, AUDIT_LIST_RULES), flags NLM_F_REQUEST.
+// Walks a datagram message by message without allocating, for the receive path (a rule
+// list is thousands of datagrams). `truncated` as in parse_result, once next() is false.
+class message_cursor {
+public:
+    explicit message_cursor(std::span<const std::byte> bytes) noexcept : bytes_(bytes) {}
+    bool next(message& out); // false at the end (or at a header that lies)
+    bool truncated() const noexcept { return truncated_; }
+
+private:
+    std::span<const std::byte> bytes_;
+    std::size_t offset_ = 0;
+    bool truncated_ = false;
+    bool stopped_ = false;
+};
+
+// A request with no payload (AUDIT_GET, AUDIT_LIST_RULES, AUDIT_GET_FEATURE), flags NLM_F_REQUEST.
 // Returns the number of bytes written; `out` must hold at least request_size bytes.
 inline constexpr std::size_t request_size = 16;
 std::size_t encode_request(std::uint16_t type, std::uint32_t sequence,

@@ -67,6 +67,13 @@ constexpr std::array settings = {
     setting{"kernel-hz", "KERNEL_HZ", kernel_group,
             "the kernel's CONFIG_HZ, to turn jiffies into seconds (default: read from "
             "/proc/config.gz or /boot/config-$(uname -r))"},
+    setting{"rules.max-keys", "RULES_MAX_KEYS", kernel_group,
+            "most distinct rule keys exported in linux_audit_rules_with_key, each its own "
+            "series; rules with further keys are counted under key=\"(other)\" (default 512)"},
+    setting{"rules.min-interval", "RULES_MIN_INTERVAL", kernel_group,
+            "list the audit rules at most this often, e.g. 30s, answering scrapes in between "
+            "from the last list, whose age linux_audit_rules_age_seconds then says; for very "
+            "large rule sets (default 0: every scrape)"},
     setting{"log-level", "LOG_LEVEL", log_group, "debug, info, warn or error (default info)"},
     setting{"log-format", "LOG_FORMAT", log_group, "logfmt or json (default logfmt)"},
     setting{"collector.records", "COLLECTOR_RECORDS", collector_group,
@@ -194,6 +201,18 @@ std::string apply(options& out, const std::string& flag, const std::string& valu
             return "expected the path of a web configuration file";
         }
         out.web_config_file = value;
+    } else if (flag == "rules.max-keys") {
+        const auto parsed = parse_integer<std::size_t>(value);
+        if (!parsed || *parsed > 100000) {
+            return "expected a number from 0 to 100000";
+        }
+        out.rules_max_keys = *parsed;
+    } else if (flag == "rules.min-interval") {
+        const auto parsed = parse_duration(value);
+        if (!parsed || *parsed > std::chrono::hours(1)) {
+            return "expected a duration from 0s to 60m, such as 30s";
+        }
+        out.rules_min_interval = *parsed;
     } else if (flag == "max-connections") {
         const auto parsed = parse_integer<std::size_t>(value);
         if (!parsed || *parsed == 0 || *parsed > 100000) {

@@ -26,7 +26,7 @@ struct batch {
     clock_type::time_point started = clock_type::now();
     metrics::audit_answers answers;
     std::vector<waiter> waiters;
-    int outstanding = 2; // status and rules
+    int outstanding = 3; // status, rules and features
 };
 
 } // namespace
@@ -36,7 +36,12 @@ struct metrics_handler::state {
     const metrics::process_collector* process;
     std::optional<unsigned> kernel_hz;
     const metrics::records_collector* records; // null unless --collector.records
+    std::chrono::milliseconds rules_min_interval;
     std::optional<batch> current;
+    // The last rule list, kept only with --rules.min-interval (a tally: bounded by the key
+    // cap, not by the number of rules).
+    std::optional<audit::rule_tally> last_rules;
+    clock_type::time_point last_rules_at;
 
     void start_batch(const std::shared_ptr<state>& self);
     void finish_batch();
@@ -44,8 +49,11 @@ struct metrics_handler::state {
 
 metrics_handler::metrics_handler(audit::client& kernel, const metrics::process_collector& process,
                                  std::optional<unsigned> kernel_hz,
-                                 const metrics::records_collector* records)
-    : state_(std::make_shared<state>(state{&kernel, &process, kernel_hz, records, std::nullopt})) {}
+                                 const metrics::records_collector* records,
+                                 std::chrono::milliseconds rules_min_interval)
+    : state_(std::make_shared<state>(
+          state{&kernel, &process, kernel_hz, records, rules_min_interval, std::nullopt, {}, {}})) {
+}
 
 void metrics_handler::operator()(const http::request& incoming,
                                  const http::responder& respond) const {
@@ -74,9 +82,32 @@ void metrics_handler::state::start_batch(const std::shared_ptr<state>& self) {
         }
         one_done();
     });
-    kernel->async_count_rules([self, one_done](const auto& error, std::uint32_t count) {
+    const auto now = clock_type::now();
+    if (rules_min_interval.count() > 0 && last_rules && now - last_rules_at < rules_min_interval) {
+        current->answers.rules = *last_rules; // recent enough: the kernel is not asked
+        current->answers.rules_age_seconds =
+            std::chrono::duration<double>(now - last_rules_at).count();
+        --current->outstanding;
+    } else {
+        kernel->async_list_rules(
+            [self, one_done](const auto& error, const audit::rule_tally& rules) {
+                if (!error) {
+                    self->current->answers.rules = rules;
+                    if (self->rules_min_interval.count() > 0) {
+                        self->last_rules = rules;
+                        self->last_rules_at = clock_type::now();
+                        self->current->answers.rules_age_seconds = 0.0;
+                    }
+                } else {
+                    self->last_rules.reset(); // never an old answer after a failed one
+                }
+                one_done();
+            });
+    }
+    // A kernel that does not answer this one loses only the feature series.
+    kernel->async_get_features([self, one_done](const auto& error, const audit::features& answer) {
         if (!error) {
-            self->current->answers.rule_count = count;
+            self->current->answers.features = answer;
         }
         one_done();
     });

@@ -8,6 +8,7 @@
 #include "metrics/process_collector.hpp"
 #include "metrics/record_collector.hpp"
 
+#include <chrono>
 #include <memory>
 #include <optional>
 
@@ -15,9 +16,13 @@ namespace lae::handlers {
 
 class metrics_handler {
 public:
+    // `records`: the record stream's counts, or null. `rules_min_interval` > 0: list the rules at
+    // most that often, answering scrapes in between from the last list (with its age); 0: list them
+    // for every scrape.
     metrics_handler(audit::client& kernel, const metrics::process_collector& process,
                     std::optional<unsigned> kernel_hz,
-                    const metrics::records_collector* records = nullptr);
+                    const metrics::records_collector* records = nullptr,
+                    std::chrono::milliseconds rules_min_interval = {});
 
     void operator()(const http::request& incoming, const http::responder& respond) const;
 

@@ -2,6 +2,7 @@
 
 #include "lae/version.hpp"
 #include "metrics/catalogue.hpp"
+#include "metrics/rules_collector.hpp"
 
 namespace lae::metrics {
 
@@ -24,8 +25,15 @@ void collect_audit(std::vector<family>& out, const audit_answers& answers) {
             }
         }
     }
-    if (answers.rule_count) {
-        out.push_back(make_family(series::rules, static_cast<double>(*answers.rule_count)));
+    if (answers.rules) {
+        out.push_back(make_family(series::rules, static_cast<double>(answers.rules->rules())));
+        collect_rules(out, *answers.rules);
+        if (answers.rules_age_seconds) {
+            out.push_back(make_family(series::rules_age, *answers.rules_age_seconds));
+        }
+    }
+    if (answers.features) {
+        collect_features(out, *answers.features);
     }
     out.push_back(make_family(series::scrape_duration, answers.scrape_duration_seconds));
 }

@@ -1,7 +1,9 @@
 // Turns one scrape's audit answers into metric families, following the catalogue.
 #pragma once
 
+#include "audit/features.hpp"
 #include "audit/protocol.hpp"
+#include "audit/rules.hpp"
 #include "metrics/family.hpp"
 
 #include <cstdint>
@@ -12,7 +14,9 @@ namespace lae::metrics {
 
 struct audit_answers {
     std::optional<audit::status> status;     // empty: the status query failed
-    std::optional<std::uint32_t> rule_count; // empty: the rules query failed
+    std::optional<audit::rule_tally> rules;  // empty: the rules query failed
+    std::optional<audit::features> features; // empty: the features query failed
+    std::optional<double> rules_age_seconds; // set with --rules.min-interval
     std::optional<unsigned> kernel_hz;       // empty: the jiffy series in seconds are left out
     double scrape_duration_seconds = 0;
 };

@@ -50,7 +50,7 @@ constexpr std::array<status_series, 12> status_table = {{
      scale::as_is},
     {{"linux_audit_lost", gauge, "records",
       "Audit records the kernel has lost since boot or the last reset (a counter, kept a "
-      "gauge for compatibility); see linux_audit_lost_total.",
+      "gauge for compatibility); see linux_audit_records_lost_total.",
       kernel},
      &status::lost,
      scale::as_is},
@@ -65,7 +65,8 @@ constexpr std::array<status_series, 12> status_table = {{
       kernel},
      &status::pid,
      scale::as_is},
-    {{"linux_audit_lost", counter, "records",
+    // Not "linux_audit_lost": in OpenMetrics that counter's family would clash with the gauge.
+    {{"linux_audit_records_lost", counter, "records",
       "Audit records the kernel has lost to the rate limit, a full backlog or lack of memory; "
       "reset by auditctl --reset-lost, wraps at 2^32.",
       kernel},
@@ -99,14 +100,55 @@ const descriptor rules{"linux_audit_rules", gauge, "rules",
                        "Audit rules loaded in the kernel (auditctl -l); 0 after a daemon "
                        "restart that failed to load them.",
                        "kernel AUDIT_LIST_RULES; left out when that query fails"};
+const descriptor rules_loaded{
+    "linux_audit_rules_loaded",
+    gauge,
+    "rules",
+    "Audit rules loaded in the kernel by filter list (user, task, exit, exclude, filesystem, "
+    "io_uring, as auditctl -l names them), action (always, never) and kind (watch: a -w file "
+    "watch, syscall: any other rule); the samples add up to linux_audit_rules.",
+    "kernel AUDIT_LIST_RULES (struct audit_rule_data); left out when that query fails",
+    "list,action,kind"};
+const descriptor rules_with_key{
+    "linux_audit_rules_with_key",
+    gauge,
+    "rules",
+    "Audit rules carrying each key (-k); a rule with several keys counts once for each. "
+    "key=\"(none)\" counts rules without a key; key=\"(other)\" counts keys beyond "
+    "--rules.max-keys distinct ones (the first met in the kernel's list order get their own).",
+    "kernel AUDIT_LIST_RULES (struct audit_rule_data); left out when that query fails",
+    "key"};
+const descriptor rules_age{
+    "linux_audit_rules_age_seconds", gauge, "seconds",
+    "How old the rule list behind the linux_audit_rules series is: 0 when listed for this "
+    "scrape, more when an earlier list is reused (--rules.min-interval).",
+    "the exporter; only with --rules.min-interval"};
+const descriptor feature_enabled{
+    "linux_audit_feature_enabled",
+    gauge,
+    "boolean",
+    "1 when the kernel audit feature is on: loginuid_immutable (a process's login uid cannot "
+    "change once set), only_unset_loginuid (it may only be set while unset).",
+    "kernel AUDIT_GET_FEATURE (struct audit_features); left out when that query fails",
+    "feature"};
+const descriptor feature_locked{
+    "linux_audit_feature_locked",
+    gauge,
+    "boolean",
+    "1 when the kernel audit feature's setting is locked until reboot.",
+    "kernel AUDIT_GET_FEATURE (struct audit_features); left out when that query fails",
+    "feature"};
 const descriptor scrape_duration{
     "linux_audit_scrape_duration_seconds", gauge, "seconds",
     "Time the kernel queries behind this scrape took (scrapes that arrive "
     "together share them).",
     "the exporter"};
-const descriptor build_info{"linux_audit_exporter_build_info", gauge, "info",
+const descriptor build_info{"linux_audit_exporter_build_info",
+                            gauge,
+                            "info",
                             "Always 1; the labels name the exporter's version and revision.",
-                            "the exporter"};
+                            "the exporter",
+                            "version,revision"};
 const descriptor process_cpu{"process_cpu_seconds", counter, "seconds",
                              "User and system CPU time the exporter has used.", "/proc/self/stat"};
 const descriptor process_resident_memory{"process_resident_memory_bytes", gauge, "bytes",
@@ -160,38 +202,47 @@ const descriptor log_overflows{
     read_log};
 } // namespace series
 
+std::vector<const descriptor*> all_descriptors() {
+    std::vector<const descriptor*> all{&series::up};
+    for (const auto& s : status_table) {
+        all.push_back(&s.about);
+    }
+    for (const auto* d :
+         {&series::rules, &series::rules_loaded, &series::rules_with_key, &series::rules_age,
+          &series::feature_enabled, &series::feature_locked, &series::scrape_duration,
+          &series::build_info, &series::process_cpu, &series::process_resident_memory,
+          &series::process_virtual_memory, &series::process_start_time, &series::process_open_fds,
+          &series::process_max_fds,
+          // The records collector's (only with --collector.records).
+          &series::log_records, &series::log_syscall_events, &series::log_user_results,
+          &series::log_subscribed, &series::log_overflows}) {
+        all.push_back(d);
+    }
+    return all;
+}
+
 std::string markdown_table() {
     std::string out = "| metric | type | unit | meaning | source |\n|---|---|---|---|---|\n";
-    auto row = [&out](const descriptor& d) {
+    for (const auto* d : all_descriptors()) {
         out += "| `";
-        out += d.name;
-        if (d.type == counter) {
+        out += d->name;
+        if (d->type == counter) {
             out += "_total";
         }
+        if (!d->labels.empty()) {
+            out += '{';
+            out += d->labels;
+            out += '}';
+        }
         out += "` | ";
-        out += d.type == counter ? "counter" : "gauge";
+        out += d->type == counter ? "counter" : "gauge";
         out += " | ";
-        out += d.unit;
+        out += d->unit;
         out += " | ";
-        out += d.help;
+        out += d->help;
         out += " | ";
-        out += d.source;
+        out += d->source;
         out += " |\n";
-    };
-    row(series::up);
-    for (const auto& s : status_table) {
-        row(s.about);
-    }
-    for (const auto* d :
-         {&series::rules, &series::scrape_duration, &series::build_info, &series::process_cpu,
-          &series::process_resident_memory, &series::process_virtual_memory,
-          &series::process_start_time, &series::process_open_fds, &series::process_max_fds}) {
-        row(*d);
-    }
-    for (const auto* d :
-         {&series::log_records, &series::log_syscall_events, &series::log_user_results,
-          &series::log_subscribed, &series::log_overflows}) {
-        row(*d);
     }
     return out;
 }

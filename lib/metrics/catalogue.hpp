@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string_view>
+#include <vector>
 
 namespace lae::metrics {
 
@@ -18,6 +19,7 @@ struct descriptor {
     std::string_view unit; // for people: "jiffies", "seconds", "records", ...
     std::string_view help;
     std::string_view source;
+    std::string_view labels = {}; // for people: "list,action,kind"; empty when none
 };
 
 // How a status field becomes a value.
@@ -36,6 +38,11 @@ std::span<const status_series> status_catalogue();
 namespace series {
 extern const descriptor up;
 extern const descriptor rules;
+extern const descriptor rules_loaded;
+extern const descriptor rules_with_key;
+extern const descriptor rules_age;
+extern const descriptor feature_enabled;
+extern const descriptor feature_locked;
 extern const descriptor scrape_duration;
 extern const descriptor build_info;
 extern const descriptor process_cpu;
@@ -51,6 +58,10 @@ extern const descriptor log_user_results;
 extern const descriptor log_subscribed;
 extern const descriptor log_overflows;
 } // namespace series
+
+// Every descriptor, in exposition order (status series included); for documentation and
+// for the test that no two families share a name.
+std::vector<const descriptor*> all_descriptors();
 
 // The whole catalogue as a Markdown table (name, type, unit, meaning, source), for the README.
 std::string markdown_table();

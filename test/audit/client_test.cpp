@@ -67,19 +67,29 @@ BOOST_AUTO_TEST_CASE(a_query_after_an_answer_asks_again) {
     BOOST_TEST(kernel.requests_sent() == 50U);
 }
 
-BOOST_AUTO_TEST_CASE(status_and_rules_in_flight_together) {
+BOOST_AUTO_TEST_CASE(status_rules_and_features_in_flight_together) {
     boost::asio::io_context context;
     client kernel(context.get_executor(), 2s);
-    std::optional<std::uint32_t> rules;
+    std::optional<std::uint64_t> rules;
+    std::optional<features> answer;
     bool got_status = false;
-    kernel.async_count_rules([&](const error_code& e, std::uint32_t count) {
+    kernel.async_list_rules([&](const error_code& e, const rule_tally& tally) {
         BOOST_TEST(!e, e.message());
-        rules = count;
+        rules = tally.rules();
     });
     kernel.async_get_status([&](const error_code& e, const status&) { got_status = !e; });
+    kernel.async_get_features([&](const error_code& e, const features& f) {
+        BOOST_TEST(!e, e.message());
+        answer = f;
+    });
     context.run();
     BOOST_TEST(got_status);
     BOOST_TEST(rules.has_value());
+    BOOST_TEST_REQUIRE(answer.has_value());
+    // Every kernel with AUDIT_GET_FEATURE (3.13 on) has both features.
+    BOOST_TEST(answer->loginuid_immutable.has_value());
+    BOOST_TEST(answer->only_unset_loginuid.has_value());
+    BOOST_TEST(kernel.requests_sent() == 3U);
 }
 
 BOOST_AUTO_TEST_CASE(a_silent_kernel_times_out_and_later_replies_are_dropped) {

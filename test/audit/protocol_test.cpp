@@ -159,7 +159,11 @@ BOOST_AUTO_TEST_CASE(error_reply_without_its_code_is_malformed) {
 }
 
 BOOST_AUTO_TEST_CASE(rules_and_done_of_a_multipart_reply) {
-    const std::array<std::byte, 8> rule{};
+    std::vector<std::byte> rule(sizeof(audit_rule_data));
+    audit_rule_data fixed{};
+    fixed.flags = AUDIT_FILTER_EXIT;
+    fixed.action = AUDIT_ALWAYS;
+    std::memcpy(rule.data(), &fixed, sizeof fixed);
     const auto parsed =
         parse_datagram(datagram{}
                            .add(AUDIT_LIST_RULES, 8, rule.data(), rule.size(), NLM_F_MULTI)
@@ -167,7 +171,46 @@ BOOST_AUTO_TEST_CASE(rules_and_done_of_a_multipart_reply) {
                            .view());
     BOOST_TEST_REQUIRE(parsed.messages.size() == 2U);
     BOOST_TEST((parsed.messages[0].kind == message_kind::rule));
+    BOOST_TEST(parsed.messages[0].rule.list == 4U);
+    BOOST_TEST(parsed.messages[0].rule.action == 2U);
     BOOST_TEST((parsed.messages[1].kind == message_kind::done));
+}
+
+BOOST_AUTO_TEST_CASE(a_rule_too_short_to_be_one_is_malformed) {
+    const std::array<std::byte, 8> rule{};
+    const auto parsed =
+        parse_datagram(datagram{}.add(AUDIT_LIST_RULES, 8, rule.data(), rule.size()).view());
+    BOOST_TEST_REQUIRE(parsed.messages.size() == 1U);
+    BOOST_TEST((parsed.messages[0].kind == message_kind::malformed));
+    BOOST_TEST(parsed.messages[0].sequence == 8U);
+}
+
+BOOST_AUTO_TEST_CASE(features_reply_and_a_short_one) {
+    audit_features f{};
+    f.vers = AUDIT_FEATURE_VERSION;
+    f.mask = ~0U;
+    f.features = AUDIT_FEATURE_TO_MASK(AUDIT_FEATURE_LOGINUID_IMMUTABLE);
+    const auto parsed = parse_datagram(datagram{}
+                                           .add(AUDIT_GET_FEATURE, 3, &f, sizeof f)
+                                           .add(AUDIT_GET_FEATURE, 4, &f, sizeof f - 1)
+                                           .view());
+    BOOST_TEST_REQUIRE(parsed.messages.size() == 2U);
+    BOOST_TEST((parsed.messages[0].kind == message_kind::features));
+    BOOST_TEST(parsed.messages[0].kernel_features.loginuid_immutable->enabled);
+    BOOST_TEST((parsed.messages[1].kind == message_kind::malformed));
+}
+
+BOOST_AUTO_TEST_CASE(the_cursor_walks_what_parse_datagram_returns) {
+    auto d = datagram{}.error(1, 0).status(2, sample_status()).error(3, -EPERM);
+    message_cursor cursor(d.view());
+    message m;
+    std::vector<std::uint32_t> sequences;
+    while (cursor.next(m)) {
+        sequences.push_back(m.sequence);
+    }
+    BOOST_TEST((sequences == std::vector<std::uint32_t>{1, 2, 3}));
+    BOOST_TEST(!cursor.truncated());
+    BOOST_TEST(!cursor.next(m)); // stays at the end
 }
 
 BOOST_AUTO_TEST_CASE(wrong_type_is_other) {

@@ -40,6 +40,8 @@ BOOST_AUTO_TEST_CASE(defaults_match_the_go_exporter) {
     BOOST_TEST(result.settings.health_path == "/healthz");
     BOOST_TEST((result.settings.log_level == lae::logging::level::info));
     BOOST_TEST(!result.settings.kernel_hz.has_value());
+    BOOST_TEST(result.settings.rules_max_keys == 512U);
+    BOOST_TEST(result.settings.rules_min_interval.count() == 0);
 }
 
 BOOST_AUTO_TEST_CASE(flags_in_both_spellings) {
@@ -73,6 +75,24 @@ BOOST_AUTO_TEST_CASE(environment_variables_set_every_option) {
     BOOST_TEST(result.settings.metrics_path == "/x");
     BOOST_TEST(result.settings.health_path == "/y");
     BOOST_TEST((result.settings.log_level == lae::logging::level::error));
+}
+
+BOOST_AUTO_TEST_CASE(rules_max_keys_from_flag_and_variable) {
+    BOOST_TEST(with_flags({"--rules.max-keys=3"}).settings.rules_max_keys == 3U);
+    BOOST_TEST(with_flags({"--rules.max-keys=0"}).settings.rules_max_keys == 0U); // all "(other)"
+    invocation call;
+    call.variables = {{"LINUX_AUDIT_EXPORTER_RULES_MAX_KEYS", "40"}};
+    BOOST_TEST(call.run().settings.rules_max_keys == 40U);
+    call.arguments.push_back("--rules.max-keys=41");
+    BOOST_TEST(call.run().settings.rules_max_keys == 41U);
+}
+
+BOOST_AUTO_TEST_CASE(rules_min_interval_from_flag_and_variable) {
+    BOOST_TEST(with_flags({"--rules.min-interval=30s"}).settings.rules_min_interval.count() ==
+               30000);
+    invocation call;
+    call.variables = {{"LINUX_AUDIT_EXPORTER_RULES_MIN_INTERVAL", "1m"}};
+    BOOST_TEST(call.run().settings.rules_min_interval.count() == 60000);
 }
 
 BOOST_AUTO_TEST_CASE(a_flag_beats_its_variable) {
@@ -118,6 +138,10 @@ BOOST_AUTO_TEST_CASE(each_bad_value_names_its_option) {
         {"--audit-timeout=0ms", "--audit-timeout"},
         {"--kernel-hz=0", "--kernel-hz"},
         {"--max-connections=0", "--max-connections"},
+        {"--rules.max-keys=-1", "--rules.max-keys"},
+        {"--rules.max-keys=many", "--rules.max-keys"},
+        {"--rules.min-interval=61m", "--rules.min-interval"},
+        {"--rules.min-interval=soon", "--rules.min-interval"},
     };
     for (const auto& [flag, name] : cases) {
         const auto result = with_flags({flag});

@@ -52,8 +52,32 @@ BOOST_AUTO_TEST_CASE(metrics_from_the_real_kernel_in_text_and_openmetrics_with_g
     BOOST_TEST(om[bh::field::content_encoding] == "gzip");
     const auto body = http::gunzip(om.body());
     BOOST_TEST(body.ends_with("# EOF\n"));
-    BOOST_TEST(body.find("\n# TYPE linux_audit_lost counter\nlinux_audit_lost_total ") !=
-               std::string::npos);
+    BOOST_TEST(
+        body.find("\n# TYPE linux_audit_records_lost counter\nlinux_audit_records_lost_total ") !=
+        std::string::npos);
+    // One family per name: the legacy gauge's name is used by no other family.
+    BOOST_TEST(body.find("# TYPE linux_audit_lost counter") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(rules_min_interval_reuses_the_last_list_and_says_how_old) {
+    boost::asio::io_context context;
+    audit::client kernel(context.get_executor(), std::chrono::seconds(2));
+    const metrics::process_collector process;
+    const http::handler every = handlers::metrics_handler(kernel, process, 250U);
+    const auto plain = call(context, every, get("/metrics")).body();
+    BOOST_TEST(kernel.requests_sent() == 3U); // status, rules, features
+    BOOST_TEST(plain.find("linux_audit_rules_age_seconds") == std::string::npos);
+
+    const http::handler h =
+        handlers::metrics_handler(kernel, process, 250U, nullptr, std::chrono::hours(1));
+    const auto first = call(context, h, get("/metrics")).body();
+    BOOST_TEST(kernel.requests_sent() == 6U);
+    BOOST_TEST(first.find("\nlinux_audit_rules_age_seconds 0\n") != std::string::npos);
+    const auto second = call(context, h, get("/metrics")).body();
+    BOOST_TEST(kernel.requests_sent() == 8U); // the rules were not asked again
+    BOOST_TEST(second.find("\nlinux_audit_rules ") != std::string::npos);
+    BOOST_TEST(second.find("\nlinux_audit_rules_age_seconds 0\n") == std::string::npos);
+    BOOST_TEST(second.find("\nlinux_audit_rules_age_seconds ") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(metrics_when_the_kernel_is_silent_is_up_zero_alone) {

@@ -157,6 +157,32 @@ YAML
 }
 
 scrape() { curl -sS --max-time 5 "http://127.0.0.1:$PORT${1:-/metrics}"; }
+
+# check_exposition DESCRIPTION [FORMAT [gzip]]: scrapes /metrics once as a scraper that
+# asks for FORMAT (text or openmetrics; default text), with gzip if asked, and checks the
+# answer as served with both strict Python parsers and promtool (test/check_exposition.py).
+# The body is kept in $EXPOSITION_FILE.
+exposition_count=0
+check_exposition() {
+    local what=$1 format=${2:-text} encoding=${3:-identity} accept='text/plain;version=0.0.4'
+    [[ $format == openmetrics ]] && accept='application/openmetrics-text;version=1.0.0'
+    exposition_count=$((exposition_count + 1))
+    EXPOSITION_FILE=$WORK/exposition-$exposition_count
+    curl -sS --max-time 5 -H "Accept: $accept" -H "Accept-Encoding: $encoding" \
+        -o "$EXPOSITION_FILE" "http://127.0.0.1:$PORT/metrics"
+    check "$what: $format, $encoding: valid for both Python parsers and promtool" \
+        /usr/bin/python3 "$TEST_ROOT/check_exposition.py" "$EXPOSITION_FILE"
+}
+# check_every_exposition DESCRIPTION: the four answers (text, OpenMetrics; plain, gzip).
+check_every_exposition() {
+    local format encoding
+    for format in text openmetrics; do
+        for encoding in identity gzip; do
+            check_exposition "$1" "$format" "$encoding"
+        done
+    done
+}
+TEST_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 http_code() { curl -s -o /dev/null --max-time 5 -w '%{http_code}' "$@"; }
 
 # metric BODY NAME: the value of an unlabelled sample, empty when absent
@@ -171,6 +197,11 @@ kernel_hz() {
 }
 
 require() {
+    if [[ " $* " == *" promtool "* ]] &&
+        ! /usr/bin/python3 -c 'import prometheus_client.openmetrics.parser' 2>/dev/null; then
+        echo "missing: python3-prometheus-client (run scripts/install-dependencies)" >&2
+        exit 1
+    fi
     for tool in "$@"; do
         command -v "$tool" >/dev/null || {
             echo "missing tool: $tool (run scripts/install-dependencies)" >&2

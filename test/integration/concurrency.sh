@@ -2,7 +2,7 @@
 # Many scrapes at once, from many connections: every response complete and correct, and the
 # exporter as good as new afterwards. (The Go exporter fails for good after two at once.)
 source "$(dirname "$0")/common.sh"
-require curl xargs
+require curl xargs promtool
 
 start_exporter burst
 total=600
@@ -18,6 +18,9 @@ for body in "$WORK"/bodies/*; do
     fi
 done
 check "$complete of $total simultaneous scrapes complete and correct" test "$complete" -eq "$total"
+# One in 30 (promtool is a process per answer): answers of different batches.
+check "simultaneous answers are valid for both Python parsers and promtool" \
+    /usr/bin/python3 "$TEST_ROOT/check_exposition.py" "$WORK"/bodies/{1..600..30}
 check "scrapes after the burst still work" test "$(metric "$(scrape)" linux_audit_up)" = 1
 check "health after the burst" test "$(http_code "http://127.0.0.1:$PORT/healthz")" = 200
 check "no error logged during the burst" bash -c '! grep -q "level=error" "$1"' _ "$LOG"

@@ -6,7 +6,7 @@
 # auditctl -s, and the exporter must keep answering. Everything is restored in a trap:
 # the daemon, rules, settings, and the counters (reset to 0, as found).
 source "$(dirname "$0")/common.sh"
-require auditd auditctl setpriv perl curl
+require auditd auditctl setpriv perl curl promtool
 
 test_uid=65533
 if pgrep -x auditd >/dev/null; then
@@ -92,7 +92,7 @@ compare_frozen() {
     check "tasks waited for real ($(kernel backlog_wait_time_actual) jiffies)" \
         test "$(kernel backlog_wait_time_actual)" -gt 0
     check "up while the daemon is frozen" test "$(metric "$body" linux_audit_up)" = 1
-    for pair in lost:linux_audit_lost lost:linux_audit_lost_total \
+    for pair in lost:linux_audit_lost lost:linux_audit_records_lost_total \
         backlog_wait_time_actual:linux_audit_backlog_wait_time_actual backlog:linux_audit_backlog \
         pid:linux_audit_daemon_pid enabled:linux_audit_enabled \
         backlog_limit:linux_audit_backlog_limit backlog_wait_time:linux_audit_backlog_wait_time \
@@ -106,6 +106,7 @@ compare_frozen() {
     check "frozen daemon: actual wait in seconds ($seconds = $expected)" test "$seconds" = "$expected"
 }
 compare_frozen
+check_every_exposition "frozen daemon, records lost"
 
 # It keeps answering, concurrently, where the Go exporter stops for good.
 seq 200 | timeout 60 xargs -P 50 -I{} curl -sS --max-time 5 -o "$WORK/burst-{}" "http://127.0.0.1:$PORT/metrics"

@@ -29,7 +29,7 @@ check "the target is up for Prometheus" test "$(query 'up{job="linux-audit"}')" 
 
 for pair in enabled:linux_audit_enabled failure:linux_audit_failure pid:linux_audit_daemon_pid \
     rate_limit:linux_audit_rate_limit backlog_limit:linux_audit_backlog_limit \
-    lost:linux_audit_lost lost:linux_audit_lost_total backlog_wait_time:linux_audit_backlog_wait_time \
+    lost:linux_audit_lost lost:linux_audit_records_lost_total backlog_wait_time:linux_audit_backlog_wait_time \
     backlog_wait_time_actual:linux_audit_backlog_wait_time_actual_seconds_total; do
     field=${pair%%:*}
     name=${pair#*:}

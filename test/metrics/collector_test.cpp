@@ -27,6 +27,23 @@ lae::audit::status full_status() {
     return s;
 }
 
+// The answers of one scrape; `rules` loaded rules without keys on the exit list.
+audit_answers answers_with(std::optional<lae::audit::status> status,
+                           std::optional<std::uint32_t> rules, std::optional<unsigned> hz,
+                           double seconds) {
+    audit_answers answers;
+    answers.status = std::move(status);
+    if (rules) {
+        answers.rules.emplace();
+        for (std::uint32_t i = 0; i < *rules; ++i) {
+            answers.rules->add({4, 2, lae::audit::rule_kind::syscall, {}});
+        }
+    }
+    answers.kernel_hz = hz;
+    answers.scrape_duration_seconds = seconds;
+    return answers;
+}
+
 std::string render_text(const audit_answers& answers) {
     std::vector<family> families;
     collect_audit(families, answers);
@@ -42,14 +59,14 @@ bool has_line(const std::string& text, const std::string& line) {
 } // namespace
 
 BOOST_AUTO_TEST_CASE(success_exports_every_status_series) {
-    audit_answers answers{full_status(), 3U, 250U, 0.5};
+    const auto answers = answers_with(full_status(), 3U, 250U, 0.5);
     const auto text = render_text(answers);
     for (const char* line :
          {"linux_audit_up 1", "linux_audit_backlog 2", "linux_audit_backlog_limit 64",
           "linux_audit_backlog_wait_time 15000", "linux_audit_backlog_wait_time_actual 500",
           "linux_audit_enabled 1", "linux_audit_failure 1", "linux_audit_lost 5",
-          "linux_audit_rate_limit 0", "linux_audit_daemon_pid 99", "linux_audit_lost_total 5",
-          "linux_audit_backlog_wait_time_seconds 60",
+          "linux_audit_rate_limit 0", "linux_audit_daemon_pid 99",
+          "linux_audit_records_lost_total 5", "linux_audit_backlog_wait_time_seconds 60",
           "linux_audit_backlog_wait_time_actual_seconds_total 2", "linux_audit_rules 3",
           "linux_audit_scrape_duration_seconds 0.5"}) {
         BOOST_TEST(has_line(text, line), line);
@@ -57,7 +74,7 @@ BOOST_AUTO_TEST_CASE(success_exports_every_status_series) {
 }
 
 BOOST_AUTO_TEST_CASE(failure_exports_up_zero_and_no_invented_values) {
-    const auto text = render_text(audit_answers{std::nullopt, std::nullopt, 250U, 0.001});
+    const auto text = render_text(answers_with(std::nullopt, std::nullopt, 250U, 0.001));
     BOOST_TEST(has_line(text, "linux_audit_up 0"));
     BOOST_TEST(text.find("linux_audit_backlog") == std::string::npos);
     BOOST_TEST(text.find("linux_audit_lost") == std::string::npos);
@@ -69,13 +86,13 @@ BOOST_AUTO_TEST_CASE(fields_an_old_kernel_did_not_send_are_left_out) {
     auto s = full_status();
     s.backlog_wait_time_actual.reset();
     s.backlog_wait_time.reset();
-    const auto text = render_text(audit_answers{s, 0U, 250U, 0});
+    const auto text = render_text(answers_with(s, 0U, 250U, 0));
     BOOST_TEST(text.find("linux_audit_backlog_wait_time") == std::string::npos);
     BOOST_TEST(has_line(text, "linux_audit_backlog 2"));
 }
 
 BOOST_AUTO_TEST_CASE(unknown_hz_leaves_out_the_seconds_and_nothing_else) {
-    const auto text = render_text(audit_answers{full_status(), 0U, std::nullopt, 0});
+    const auto text = render_text(answers_with(full_status(), 0U, std::nullopt, 0));
     BOOST_TEST(text.find("\nlinux_audit_backlog_wait_time_actual_seconds_total ") ==
                std::string::npos);
     BOOST_TEST(text.find("\nlinux_audit_backlog_wait_time_seconds ") == std::string::npos);
@@ -83,7 +100,7 @@ BOOST_AUTO_TEST_CASE(unknown_hz_leaves_out_the_seconds_and_nothing_else) {
 }
 
 BOOST_AUTO_TEST_CASE(a_failed_rules_query_hides_only_the_rules) {
-    const auto text = render_text(audit_answers{full_status(), std::nullopt, 250U, 0});
+    const auto text = render_text(answers_with(full_status(), std::nullopt, 250U, 0));
     BOOST_TEST(text.find("linux_audit_rules") == std::string::npos);
     BOOST_TEST(has_line(text, "linux_audit_up 1"));
 }
@@ -176,4 +193,122 @@ BOOST_AUTO_TEST_CASE(process_series_describe_this_process) {
     BOOST_TEST(value_of("process_open_fds").value_or(0) >= 3);
     BOOST_TEST(value_of("process_max_fds").value_or(0) >= value_of("process_open_fds").value_or(0));
     BOOST_TEST(value_of("process_cpu_seconds").has_value());
+}
+
+BOOST_AUTO_TEST_CASE(no_two_families_share_a_name_in_either_format) {
+    // OpenMetrics names a counter's family without "_total": "x" (counter) and "x" (gauge)
+    // clash, and so do a gauge "x_total" and a counter "x" in text 0.0.4.
+    std::vector<std::string> families;
+    std::vector<std::string> samples;
+    for (const auto* d : all_descriptors()) {
+        families.emplace_back(d->name);
+        samples.push_back(std::string(d->name) + (d->type == metric_type::counter ? "_total" : ""));
+    }
+    auto sorted = families;
+    std::sort(sorted.begin(), sorted.end());
+    BOOST_TEST((std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end()));
+    for (const auto& name : samples) {
+        const auto uses = std::count(samples.begin(), samples.end(), name) +
+                          std::count(families.begin(), families.end(), name);
+        // Once as a sample name, and once more when it is also its own family's name.
+        BOOST_TEST(uses <= 2, name);
+    }
+    BOOST_TEST((std::find(families.begin(), families.end(), "linux_audit_records_lost") !=
+                families.end()));
+}
+
+namespace {
+lae::audit::rule_summary rule(std::uint32_t list, std::uint32_t action, lae::audit::rule_kind kind,
+                              std::string_view keys) {
+    return {list, action, kind, keys};
+}
+} // namespace
+
+BOOST_AUTO_TEST_CASE(rules_by_list_action_kind_and_key) {
+    using lae::audit::rule_kind;
+    auto answers = answers_with(full_status(), std::nullopt, 250U, 0);
+    answers.rules.emplace(2); // two distinct keys at most
+    answers.rules->add(rule(4, 2, rule_kind::watch, "identity"));
+    answers.rules->add(rule(4, 2, rule_kind::watch,
+                            "identity\x01"
+                            "privileged"));
+    answers.rules->add(rule(4, 0, rule_kind::syscall, ""));
+    answers.rules->add(rule(5, 2, rule_kind::syscall,
+                            "third\x01"
+                            "fourth"));
+    answers.rules->add(rule(0, 2, rule_kind::syscall, "say \"hi\"\\"));
+    answers.rules->add(rule(9, 3, rule_kind::syscall, "")); // numbers without a name
+    const auto text = render_text(answers);
+    for (const char* line : {
+             "linux_audit_rules 6",
+             "linux_audit_rules_loaded{list=\"exit\",action=\"always\",kind=\"watch\"} 2",
+             "linux_audit_rules_loaded{list=\"exit\",action=\"never\",kind=\"syscall\"} 1",
+             "linux_audit_rules_loaded{list=\"exclude\",action=\"always\",kind=\"syscall\"} 1",
+             "linux_audit_rules_loaded{list=\"user\",action=\"always\",kind=\"syscall\"} 1",
+             "linux_audit_rules_loaded{list=\"io_uring\",action=\"never\",kind=\"watch\"} 0",
+             "linux_audit_rules_loaded{list=\"9\",action=\"3\",kind=\"syscall\"} 1",
+             "linux_audit_rules_with_key{key=\"(none)\"} 2",
+             "linux_audit_rules_with_key{key=\"identity\"} 2",
+             "linux_audit_rules_with_key{key=\"privileged\"} 1",
+             "linux_audit_rules_with_key{key=\"(other)\"} 3",
+         }) {
+        BOOST_TEST(has_line(text, line), line);
+    }
+    // The loaded counts add up to linux_audit_rules.
+    double sum = 0;
+    std::vector<family> families;
+    collect_audit(families, answers);
+    for (const auto& f : families) {
+        if (f.name == "linux_audit_rules_loaded") {
+            for (const auto& s : f.samples) {
+                sum += s.value;
+            }
+        }
+    }
+    BOOST_TEST(sum == 6);
+}
+
+BOOST_AUTO_TEST_CASE(keys_are_escaped_as_label_values) {
+    auto answers = answers_with(full_status(), std::nullopt, 250U, 0);
+    answers.rules.emplace();
+    answers.rules->add(rule(4, 2, lae::audit::rule_kind::syscall, "say \"hi\"\\\n"));
+    answers.rules->add(rule(4, 2, lae::audit::rule_kind::syscall, "bad\xff\x02 clé"));
+    const auto text = render_text(answers);
+    // Control bytes become \xHH first (like invalid UTF-8); then the writer's escapes apply.
+    BOOST_TEST(has_line(text, "linux_audit_rules_with_key{key=\"say \\\"hi\\\"\\\\\\\\x0a\"} 1"));
+    BOOST_TEST(has_line(text, "linux_audit_rules_with_key{key=\"bad\\\\xff\\\\x02 clé\"} 1"));
+}
+
+BOOST_AUTO_TEST_CASE(no_rules_is_zero_everywhere_and_a_failed_query_is_absent) {
+    const auto none = render_text(answers_with(full_status(), 0U, 250U, 0));
+    BOOST_TEST(has_line(none, "linux_audit_rules 0"));
+    BOOST_TEST(has_line(none, "linux_audit_rules_with_key{key=\"(none)\"} 0"));
+    BOOST_TEST(has_line(
+        none, "linux_audit_rules_loaded{list=\"exit\",action=\"always\",kind=\"syscall\"} 0"));
+    BOOST_TEST(none.find("{key=\"(other)\"}") == std::string::npos);
+    const auto failed = render_text(answers_with(full_status(), std::nullopt, 250U, 0));
+    BOOST_TEST(failed.find("linux_audit_rules") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(features_set_locked_and_unknown) {
+    auto answers = answers_with(full_status(), 0U, 250U, 0);
+    answers.features = lae::audit::features{lae::audit::feature_state{false, true},
+                                            lae::audit::feature_state{true, false}};
+    const auto text = render_text(answers);
+    for (const char* line : {
+             "linux_audit_feature_enabled{feature=\"loginuid_immutable\"} 1",
+             "linux_audit_feature_locked{feature=\"loginuid_immutable\"} 0",
+             "linux_audit_feature_enabled{feature=\"only_unset_loginuid\"} 0",
+             "linux_audit_feature_locked{feature=\"only_unset_loginuid\"} 1",
+         }) {
+        BOOST_TEST(has_line(text, line), line);
+    }
+    answers.features = lae::audit::features{std::nullopt, lae::audit::feature_state{true, true}};
+    const auto partial = render_text(answers);
+    BOOST_TEST(partial.find("{feature=\"only_unset_loginuid\"}") == std::string::npos);
+    answers.features.reset(); // the kernel did not answer: these series only are gone
+    const auto silent = render_text(answers);
+    BOOST_TEST(silent.find("linux_audit_feature") == std::string::npos);
+    BOOST_TEST(has_line(silent, "linux_audit_up 1"));
+    BOOST_TEST(has_line(silent, "linux_audit_rules 0"));
 }

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Every answer the exporter can give is valid for the strict parsers a scraper may use: the
+# OpenMetrics parser and the text parser of python3-prometheus-client, and promtool. The
+# matrix: text and OpenMetrics, plain and gzip; kernel answering (up 1) and refusing (up 0);
+# with no rules, and with rules whose keys need escaping in a label value. Restores the
+# rules it loads, also on failure.
+source "$(dirname "$0")/common.sh"
+require auditctl capsh curl promtool
+
+if [[ $(auditctl -l) != "No rules" ]]; then
+    echo "audit rules are already loaded; this test needs a machine without rules" >&2
+    exit 1
+fi
+at_exit "auditctl -D >/dev/null 2>&1 || true"
+
+start_exporter answering
+check "no rules: linux_audit_up 1" test "$(metric "$(scrape)" linux_audit_up)" = 1
+check_every_exposition "up 1, no rules"
+
+# Keys with the characters a label value escapes (quote, backslash), a space, UTF-8, and a
+# rule with two keys; watches and syscall rules, always and never, several lists.
+auditctl -w /etc/hostname -p wa -k 'lae "quoted" key' >/dev/null
+auditctl -a always,exit -F arch=b64 -S openat -F uid=65533 -k 'lae\back\slash' -k lae_second >/dev/null
+auditctl -a never,exit -F arch=b64 -S unlinkat -F uid=65533 -k 'lae clé' >/dev/null
+auditctl -a always,exclude -F msgtype=CWD >/dev/null
+auditctl -a always,user -F uid=65533 >/dev/null
+auditctl -a always,exit -F arch=b64 -S getppid -F uid=65533 >/dev/null
+loaded=$(auditctl -l | grep -vc '^No rules')
+check "six rules loaded, as auditctl -l says ($loaded)" test "$loaded" = 6
+check "with rules: linux_audit_rules $loaded" test "$(metric "$(scrape)" linux_audit_rules)" = "$loaded"
+check_every_exposition "up 1, $loaded rules"
+stop_exporter "$PID"
+
+start_exporter refused capsh --drop=cap_audit_control -- -c 'exec "$0" "$@"' ++
+check "without CAP_AUDIT_CONTROL: linux_audit_up 0" test "$(metric "$(scrape)" linux_audit_up)" = 0
+check_every_exposition "up 0, $loaded rules"
+stop_exporter "$PID"
+
+auditctl -D >/dev/null
+start_exporter cleared
+check "rules deleted: linux_audit_rules 0" test "$(metric "$(scrape)" linux_audit_rules)" = 0
+check_every_exposition "up 1, rules deleted"
+
+finish
