@@ -4,14 +4,14 @@
 #include "audit/client.hpp"
 #include "audit/kernel_hz.hpp"
 #include "config/options.hpp"
-#include "config/web_config.hpp"
 #include "handlers/health_handler.hpp"
 #include "handlers/landing_page.hpp"
 #include "handlers/metrics_handler.hpp"
 #include "http/basic_auth.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
-#include "http/tls.hpp"
+#include "http/socket_activation.hpp"
+#include "http/web_configuration.hpp"
 #include "lae/version.hpp"
 #include "logging/logging.hpp"
 #include "metrics/process_collector.hpp"
@@ -19,12 +19,14 @@
 #include "security/privileges.hpp"
 #include "service/lifecycle.hpp"
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <span>
+#include <unistd.h>
 
 namespace {
 
@@ -32,9 +34,15 @@ namespace asio = boost::asio;
 using namespace lae;
 
 std::string describe(const asio::ip::tcp::endpoint& endpoint) {
-    const auto address = endpoint.address();
-    return (address.is_v6() ? "[" + address.to_string() + "]" : address.to_string()) + ":" +
-           std::to_string(endpoint.port());
+    // Appended piecewise: GCC 12 warns falsely on the operator+ chain (PR 105329).
+    std::string text = endpoint.address().to_string();
+    if (endpoint.address().is_v6()) {
+        text.insert(0, 1, '[');
+        text.push_back(']');
+    }
+    text.push_back(':');
+    text.append(std::to_string(endpoint.port()));
+    return text;
 }
 
 } // namespace
@@ -89,55 +97,68 @@ int main(int argc, char** argv) {
         routes.add("/", handlers::landing_page(settings.metrics_path, settings.health_path));
     }
 
-    std::shared_ptr<http::tls_provider> tls;
-    if (!settings.web_config_file.empty()) {
-        const auto web = config::load_web_config(settings.web_config_file);
-        if (!web.config) {
-            logging::error("invalid web configuration: " + web.error);
-            return EXIT_FAILURE;
-        }
-        for (const auto& key : web.config->ignored) {
-            logging::warn("web configuration: " + key + " is accepted but not acted on");
-        }
-        if (web.config->tls) {
-            tls = std::make_shared<http::tls_provider>(*web.config->tls);
-            if (const auto problem = tls->load(); !problem.empty()) {
-                logging::error("invalid web configuration: " + settings.web_config_file + ": " +
-                               problem);
-                return EXIT_FAILURE;
-            }
-        }
-        if (!web.config->users.empty()) {
-            routes.require(
-                std::make_shared<http::basic_auth>(context.get_executor(), web.config->users));
-        }
-        logging::info(std::string("web configuration ") + settings.web_config_file + ": TLS " +
-                      (tls ? "on" : "off") + ", basic authentication " +
-                      (web.config->users.empty()
-                           ? std::string("off")
-                           : "for " + std::to_string(web.config->users.size()) + " user(s)"));
-    }
-
     http::server_limits limits;
     limits.max_connections = settings.max_connections;
     http::server server(context, routes, limits);
-    if (const auto problem = server.listen(settings.listen); !problem.empty()) {
-        logging::error(problem);
-        return EXIT_FAILURE;
+    if (settings.systemd_socket) {
+        const auto sockets =
+            http::systemd_sockets([](const char* name) { return std::getenv(name); }, ::getpid());
+        if (!sockets.error.empty()) {
+            logging::error(sockets.error);
+            return EXIT_FAILURE;
+        }
+        for (const int descriptor : sockets.descriptors) {
+            if (const auto problem = server.adopt(descriptor); !problem.empty()) {
+                logging::error(problem);
+                return EXIT_FAILURE;
+            }
+        }
+    } else {
+        // IPv4 first, so that [::] beside 0.0.0.0 on one port takes only IPv6.
+        auto addresses = settings.listen;
+        std::stable_partition(addresses.begin(), addresses.end(), [](const auto& address) {
+            return address.host.find(':') == std::string::npos;
+        });
+        for (const auto& address : addresses) {
+            if (const auto problem = server.listen(address); !problem.empty()) {
+                logging::error(problem);
+                return EXIT_FAILURE;
+            }
+        }
     }
-    if (tls) {
-        server.use_tls(tls);
+    std::string listening;
+    bool low_port = false;
+    for (const auto& endpoint : server.local_endpoints()) {
+        if (!listening.empty()) {
+            listening += ", ";
+        }
+        listening += describe(endpoint);
+        low_port = low_port || endpoint.port() < 1024;
     }
-    const auto listening = describe(server.local_endpoint());
 
     // The listener is bound: nothing else needs more than CAP_AUDIT_CONTROL. This also makes
     // that capability effective when it is only permitted (a file capability), and it must
     // come before the audit socket opens: the kernel checks the capabilities the socket was
     // opened with, not only the caller's.
-    logging::info(
-        security::drop_privileges(server.local_endpoint().port() < 1024, records != nullptr));
+    logging::info(security::drop_privileges(low_port, records != nullptr));
     if (records) {
         records->start();
+    }
+
+    // Read after the drop, with the rights every later reload has: a file the exporter cannot
+    // read stops the start now instead of failing the first certificate rotation.
+    if (!settings.web_config_file.empty()) {
+        auto web = std::make_shared<http::web_configuration>(settings.web_config_file,
+                                                             context.get_executor());
+        if (const auto problem = web->load(); !problem.empty()) {
+            logging::error("invalid web configuration: " + problem);
+            return EXIT_FAILURE;
+        }
+        if (web->tls_on()) {
+            server.use_tls(web);
+        }
+        routes.guard(web);
+        logging::info("web configuration " + settings.web_config_file + ": " + web->summary());
     }
     if (const auto error = kernel.open()) {
         logging::error("cannot open the audit netlink socket: " + audit::explain(error));

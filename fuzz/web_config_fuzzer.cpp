@@ -12,7 +12,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!result.config && result.error.empty()) {
         std::abort(); // a refusal must say why
     }
-    if (result.config && result.config->tls && result.config->tls->cert_file.empty()) {
+    if (result.config && result.config->tls && result.config->tls->cert_file.empty() &&
+        result.config->tls->cert.empty()) {
         std::abort(); // TLS without a certificate must have been refused
     }
     return 0;

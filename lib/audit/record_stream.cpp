@@ -9,6 +9,8 @@
 #include <linux/netlink.h>
 #include <span>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace lae::audit {
 namespace {
@@ -27,10 +29,41 @@ error_code errno_error(int value) {
 
 } // namespace
 
+std::optional<bool> different_namespaces(const char* self, const char* other) noexcept {
+    struct stat ours {};
+    struct stat theirs {};
+    if (::stat(self, &ours) != 0 || ::stat(other, &theirs) != 0) {
+        return std::nullopt;
+    }
+    return ours.st_dev != theirs.st_dev || ours.st_ino != theirs.st_ino;
+}
+
+bool outside_host_network_namespace() noexcept {
+    constexpr const char* ours = "/proc/self/ns/net";
+    if (const auto differ = different_namespaces(ours, "/proc/1/ns/net")) {
+        return *differ;
+    }
+    // "2 (kthreadd) S 0 ...", parent 0: PID 2 is the kernel's thread creator only in the initial
+    // PID namespace; in another, PID 2 is an ordinary process of it.
+    std::array<char, 64> stat_line{};
+    const int fd = ::open("/proc/2/stat", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return false;
+    }
+    const auto size = ::read(fd, stat_line.data(), stat_line.size() - 1);
+    ::close(fd);
+    const std::string_view line(stat_line.data(), size > 0 ? static_cast<std::size_t>(size) : 0);
+    if (!line.starts_with("2 (kthreadd) ") || line.substr(14, 3) != " 0 ") { // any state
+        return false;
+    }
+    return different_namespaces(ours, "/proc/2/ns/net").value_or(false);
+}
+
 record_stream::record_stream(asio::any_io_executor executor, record_handler on_record,
-                             overflow_handler on_overflow, int netlink_protocol)
+                             overflow_handler on_overflow, error_handler on_error,
+                             int netlink_protocol)
     : executor_(executor), on_record_(std::move(on_record)), on_overflow_(std::move(on_overflow)),
-      netlink_protocol_(netlink_protocol), socket_(executor) {}
+      on_error_(std::move(on_error)), netlink_protocol_(netlink_protocol), socket_(executor) {}
 
 record_stream::~record_stream() {
     close();
@@ -95,15 +128,20 @@ void record_stream::wait() {
 void record_stream::drain() {
     std::array<mmsghdr, batch> headers{};
     std::array<iovec, batch> vectors{};
+    std::array<sockaddr_nl, batch> senders{};
     for (std::size_t i = 0; i < batch; ++i) {
         vectors[i].iov_base = buffer_.data() + i * slot_bytes;
         vectors[i].iov_len = slot_bytes;
         headers[i].msg_hdr.msg_iov = &vectors[i];
         headers[i].msg_hdr.msg_iovlen = 1;
+        headers[i].msg_hdr.msg_name = &senders[i];
     }
     const int fd = socket_.native_handle();
     std::size_t handled = 0;
     while (handled < datagrams_per_turn) {
+        for (auto& header : headers) {
+            header.msg_hdr.msg_namelen = sizeof(sockaddr_nl); // the kernel shortens it
+        }
         const int received = ::recvmmsg(fd, headers.data(), batch, MSG_DONTWAIT, nullptr);
         if (received < 0) {
             if (errno == ENOBUFS) {
@@ -113,12 +151,22 @@ void record_stream::drain() {
             if (errno == EINTR) {
                 continue;
             }
-            // EAGAIN: all read; anything else: wait for the next record all the same.
+            // EAGAIN: all read; anything else: said, then wait for the next record all the
+            // same.
+            if (errno != EAGAIN && errno != EWOULDBLOCK) {
+                on_error_(errno_error(errno));
+            }
             wait();
             return;
         }
         for (int i = 0; i < received; ++i) {
             const auto index = static_cast<std::size_t>(i);
+            // Only the kernel (port 0) sends records. Our socket is not connected, so any
+            // process with CAP_NET_ADMIN could send to it directly and forge records.
+            if (headers[index].msg_hdr.msg_namelen < sizeof(sockaddr_nl) ||
+                senders[index].nl_pid != 0) {
+                continue;
+            }
             const std::size_t size = std::min<std::size_t>(headers[index].msg_len, slot_bytes);
             if (const auto record =
                     split_record(std::span(buffer_.data() + index * slot_bytes, size))) {

@@ -12,10 +12,24 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string_view>
 #include <vector>
 
 namespace lae::audit {
+
+// Whether the namespaces `self` and `other` (paths like /proc/self/ns/net) are different
+// ones, compared by device and inode; empty when either cannot be read (nothing known).
+std::optional<bool> different_namespaces(const char* self, const char* other) noexcept;
+
+// The kernel multicasts records only in the initial network namespace (the host's): in any
+// other, joining the read-log group succeeds but nothing ever arrives. Compares ours with
+// PID 1's; where /proc/1/ns is hidden from us (some sandboxes make PID 1 unreadable even to
+// root), with kthreadd's (PID 2 with parent 0: a kernel thread, always in the initial
+// namespaces; the exporter needs the host's PID namespace anyway). False when neither can be
+// read: then nothing is known, and nothing is said. Call it before capabilities are dropped
+// (reading another process's /proc/PID/ns needs them).
+bool outside_host_network_namespace() noexcept;
 
 class record_stream {
 public:
@@ -23,10 +37,12 @@ public:
     using record_handler = std::function<void(std::uint16_t type, std::string_view text)>;
     // Called once per ENOBUFS: the kernel dropped records meant for us.
     using overflow_handler = std::function<void()>;
+    // Called for any other failed read (not EAGAIN or EINTR); reading goes on.
+    using error_handler = std::function<void(const boost::system::error_code&)>;
 
     // `netlink_protocol` is NETLINK_AUDIT in real use (see client).
     record_stream(boost::asio::any_io_executor executor, record_handler on_record,
-                  overflow_handler on_overflow, int netlink_protocol = 9);
+                  overflow_handler on_overflow, error_handler on_error, int netlink_protocol = 9);
     record_stream(const record_stream&) = delete;
     record_stream& operator=(const record_stream&) = delete;
     ~record_stream();
@@ -53,6 +69,7 @@ private:
     boost::asio::any_io_executor executor_;
     record_handler on_record_;
     overflow_handler on_overflow_;
+    error_handler on_error_;
     int netlink_protocol_;
     boost::asio::generic::raw_protocol::socket socket_;
     int buffer_bytes_ = 0;

@@ -2,6 +2,7 @@
 
 #include "lae/version.hpp"
 
+#include <algorithm>
 #include <array>
 #include <boost/program_options.hpp>
 #include <charconv>
@@ -14,40 +15,65 @@ namespace po = boost::program_options;
 
 constexpr std::string_view environment_prefix = "LINUX_AUDIT_EXPORTER_";
 
-// One row per setting: the flag, its variable and its help; defaults live in `options`.
+enum class kind {
+    single,     // --flag VALUE
+    repeatable, // --flag VALUE, given again for more; the variable takes a comma-separated list
+    toggle,     // --flag alone means --flag=true; the variable takes true or false
+};
+
+// One row per setting: the flag, its variable, its --help group and its help; defaults live
+// in `options`. Flags that name the same setting (the Go exporter's and the
+// exporter-toolkit's spellings) each have their own variable.
 struct setting {
     const char* flag;
     const char* environment_suffix;
+    const char* group;
     const char* help;
-    bool is_switch = false; // may be given without a value: --flag means --flag=true
+    kind shape = kind::single;
 };
 
+constexpr const char* web_group = "Web server";
+constexpr const char* kernel_group = "Kernel";
+constexpr const char* collector_group = "Collectors";
+constexpr const char* log_group = "Logging";
+
 constexpr std::array settings = {
-    setting{"listen-address", "LISTEN_ADDRESS",
-            "address to listen on: host:port, [ipv6]:port or :port (default 0.0.0.0:9090; "
-            "note that 9090 is also Prometheus's own port)"},
-    setting{"metrics-path", "METRICS_PATH", "path of the metrics (default /metrics)"},
-    setting{"health-path", "HEALTH_PATH",
+    setting{"web.listen-address", "WEB_LISTEN_ADDRESS", web_group,
+            "address to listen on: host:port, [ipv6]:port or :port; give it again for more "
+            "listeners, e.g. 127.0.0.1:9090 and [::1]:9090 (default 0.0.0.0:9090; note that "
+            "9090 is also Prometheus's own port)",
+            kind::repeatable},
+    setting{"listen-address", "LISTEN_ADDRESS", web_group, "same as --web.listen-address",
+            kind::repeatable},
+    setting{"web.systemd-socket", "WEB_SYSTEMD_SOCKET", web_group,
+            "serve on the sockets systemd passes (socket activation, LISTEN_FDS) instead of "
+            "listening on --web.listen-address",
+            kind::toggle},
+    setting{"web.telemetry-path", "WEB_TELEMETRY_PATH", web_group,
+            "path of the metrics (default /metrics)"},
+    setting{"metrics-path", "METRICS_PATH", web_group, "same as --web.telemetry-path"},
+    setting{"health-path", "HEALTH_PATH", web_group,
             "path of the health check: 200 when the kernel answers, 503 when not "
             "(default /healthz)"},
-    setting{"log-level", "LOG_LEVEL", "debug, info, warn or error (default info)"},
-    setting{"log-format", "LOG_FORMAT", "logfmt or json (default logfmt)"},
-    setting{"audit-timeout", "AUDIT_TIMEOUT",
-            "longest wait for the kernel's answer, e.g. 500ms or 2s (default 1s)"},
-    setting{"kernel-hz", "KERNEL_HZ",
-            "the kernel's CONFIG_HZ, to turn jiffies into seconds (default: read from "
-            "/proc/config.gz or /boot/config-$(uname -r))"},
-    setting{"web.config.file", "WEB_CONFIG_FILE",
-            "exporter-toolkit web configuration (YAML) for TLS and basic authentication, the "
-            "same file node_exporter takes (default: none, plain HTTP)"},
-    setting{"max-connections", "MAX_CONNECTIONS",
+    setting{"web.config.file", "WEB_CONFIG_FILE", web_group,
+            "exporter-toolkit web configuration (YAML): TLS, client certificates, basic "
+            "authentication, headers, rate limit; the same file node_exporter takes, re-read "
+            "when it changes (default: none, plain HTTP)"},
+    setting{"max-connections", "MAX_CONNECTIONS", web_group,
             "most client connections at once; past it the longest idle one is closed "
             "(default 512)"},
-    setting{"collector.records", "COLLECTOR_RECORDS",
+    setting{"audit-timeout", "AUDIT_TIMEOUT", kernel_group,
+            "longest wait for the kernel's answer, e.g. 500ms or 2s (default 1s)"},
+    setting{"kernel-hz", "KERNEL_HZ", kernel_group,
+            "the kernel's CONFIG_HZ, to turn jiffies into seconds (default: read from "
+            "/proc/config.gz or /boot/config-$(uname -r))"},
+    setting{"log-level", "LOG_LEVEL", log_group, "debug, info, warn or error (default info)"},
+    setting{"log-format", "LOG_FORMAT", log_group, "logfmt or json (default logfmt)"},
+    setting{"collector.records", "COLLECTOR_RECORDS", collector_group,
             "count every audit record the kernel emits, by type, rule key and login result "
             "(needs CAP_AUDIT_READ too; true or false, default false)",
-            true},
-    setting{"collector.records.max-keys", "COLLECTOR_RECORDS_MAX_KEYS",
+            kind::toggle},
+    setting{"collector.records.max-keys", "COLLECTOR_RECORDS_MAX_KEYS", collector_group,
             "most distinct rule keys the records collector labels; the rest count under "
             "key=\"(other)\" (default 512)"},
 };
@@ -58,25 +84,44 @@ std::string environment_name(const setting& s) {
 
 po::options_description describe() {
     po::options_description description("Options", 100, 50);
-    auto add = description.add_options();
-    add("help,h", "print this help and exit");
-    add("version", "print the version and exit");
-    for (const auto& s : settings) {
-        // The variable first: a long name at a line's end would be split by the wrapping.
-        // (Appended rather than "$" + name: GCC 12 warns falsely on that operator+, PR 105329.)
-        std::string help = "$";
-        help += environment_name(s);
-        help += ": ";
-        help += s.help;
-        auto* value = po::value<std::string>()->value_name("VALUE");
-        if (s.is_switch) {
-            value->implicit_value("true");
+    description.add_options()("help,h", "print this help and exit")("version",
+                                                                    "print the version and exit");
+    for (const char* group : {web_group, kernel_group, collector_group, log_group}) {
+        po::options_description section(group, 100, 50);
+        auto add = section.add_options();
+        for (const auto& s : settings) {
+            if (std::string_view(s.group) != group) {
+                continue;
+            }
+            // The variable first: a long name at a line's end would be split by the wrapping.
+            // (Appended rather than "$" + name: GCC 12 warns falsely on that operator+, PR
+            // 105329.)
+            std::string help = "$";
+            help += environment_name(s);
+            help += ": ";
+            help += s.help;
+            switch (s.shape) {
+            case kind::single:
+                add(s.flag, po::value<std::string>()->value_name("VALUE"), help.c_str());
+                break;
+            case kind::repeatable:
+                add(s.flag, po::value<std::vector<std::string>>()->composing()->value_name("VALUE"),
+                    help.c_str());
+                break;
+            case kind::toggle:
+                add(s.flag, po::value<std::string>()->implicit_value("true")->value_name("VALUE"),
+                    help.c_str());
+                break;
+            }
         }
-        add(s.flag, value, help.c_str());
+        if (std::string_view(group) == log_group) {
+            // The Prometheus ecosystem spells these with dots; accept both spellings.
+            add("log.level", po::value<std::string>()->value_name("VALUE"), "same as --log-level");
+            add("log.format", po::value<std::string>()->value_name("VALUE"),
+                "same as --log-format");
+        }
+        description.add(section);
     }
-    // The Prometheus ecosystem spells these with dots; accept both spellings.
-    add("log.level", po::value<std::string>()->value_name("VALUE"), "same as --log-level");
-    add("log.format", po::value<std::string>()->value_name("VALUE"), "same as --log-format");
     return description;
 }
 
@@ -103,17 +148,22 @@ template <typename Integer> std::optional<Integer> parse_integer(std::string_vie
 
 // Validates one raw value into `out`; returns an error sentence or "".
 std::string apply(options& out, const std::string& flag, const std::string& value) {
-    if (flag == "listen-address") {
+    if (flag == "listen-address" || flag == "web.listen-address") {
         auto address = parse_listen_address(value);
         if (!address) {
             return "expected host:port, [ipv6]:port or :port with a port from 0 to 65535";
         }
-        out.listen = *address;
-    } else if (flag == "metrics-path" || flag == "health-path") {
+        out.listen.push_back(*address); // the caller empties the list first
+    } else if (flag == "web.systemd-socket") {
+        if (value != "true" && value != "false" && value != "1" && value != "0") {
+            return "expected true or false";
+        }
+        out.systemd_socket = value == "true" || value == "1";
+    } else if (flag == "metrics-path" || flag == "web.telemetry-path" || flag == "health-path") {
         if (value.empty() || value.front() != '/' || value.find_first_of("?# ") != value.npos) {
             return "expected an absolute path such as /metrics, without query or spaces";
         }
-        (flag == "metrics-path" ? out.metrics_path : out.health_path) = value;
+        (flag == "health-path" ? out.health_path : out.metrics_path) = value;
     } else if (flag == "log-level" || flag == "log.level") {
         const auto parsed = logging::parse_level(value);
         if (!parsed) {
@@ -166,6 +216,22 @@ std::string apply(options& out, const std::string& flag, const std::string& valu
         out.records_max_keys = *parsed;
     }
     return {};
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const auto comma = std::min(text.find(',', start), text.size());
+        auto item = text.substr(start, comma - start);
+        item.erase(0, item.find_first_not_of(' '));
+        item.erase(item.find_last_not_of(' ') + 1);
+        if (!item.empty()) {
+            out.push_back(item);
+        }
+        start = comma + 1;
+    }
+    return out;
 }
 
 parse_result invalid(std::string text) {
@@ -245,24 +311,50 @@ parse_result parse(std::span<const char* const> arguments, const environment& lo
     }
 
     parse_result result;
-    // Variables first, so that flags, applied after, win.
+    // Variables first, so that flags, applied after, win. A list given again (by a variable
+    // or by flags) replaces the one before; the flags of one list add up.
+    bool listen_from_flags = false;
     for (const auto& s : settings) {
         const auto name = environment_name(s);
-        if (const char* value = lookup(name.c_str()); value != nullptr) {
-            if (auto problem = apply(result.settings, s.flag, value); !problem.empty()) {
+        const char* value = lookup(name.c_str());
+        if (value == nullptr) {
+            continue;
+        }
+        std::vector<std::string> values = {value};
+        if (s.shape == kind::repeatable) {
+            result.settings.listen.clear();
+            values = split_list(value);
+        }
+        for (const auto& one : values) {
+            if (auto problem = apply(result.settings, s.flag, one); !problem.empty()) {
                 return invalid("invalid value \"" + std::string(value) + "\" in $" + name + ": " +
                                problem);
             }
         }
     }
     for (const auto& [flag, value] : given) {
-        const auto& text = value.as<std::string>();
-        if (auto problem = apply(result.settings, flag, text); !problem.empty()) {
-            return invalid("invalid value \"" + text + "\" for --" + flag + ": " + problem);
+        std::vector<std::string> values;
+        if (flag == "listen-address" || flag == "web.listen-address") {
+            if (!listen_from_flags) {
+                result.settings.listen.clear();
+                listen_from_flags = true;
+            }
+            values = value.as<std::vector<std::string>>();
+        } else {
+            values = {value.as<std::string>()};
+        }
+        for (const auto& text : values) {
+            if (auto problem = apply(result.settings, flag, text); !problem.empty()) {
+                return invalid("invalid value \"" + text + "\" for --" + flag + ": " + problem);
+            }
         }
     }
+    if (result.settings.listen.empty() && !result.settings.systemd_socket) {
+        return invalid("no address to listen on: give --web.listen-address (or "
+                       "--web.systemd-socket)");
+    }
     if (result.settings.metrics_path == result.settings.health_path) {
-        return invalid("--metrics-path and --health-path must differ (both are \"" +
+        return invalid("--web.telemetry-path and --health-path must differ (both are \"" +
                        result.settings.metrics_path + "\")");
     }
     return result;

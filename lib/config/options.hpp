@@ -10,6 +10,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace lae::config {
 
@@ -20,7 +21,9 @@ struct listen_address {
 };
 
 struct options {
-    listen_address listen{"0.0.0.0", 9090};
+    // One listener each (--web.listen-address, repeatable); unused with systemd_socket.
+    std::vector<listen_address> listen{{"0.0.0.0", 9090}};
+    bool systemd_socket = false; // take the listeners from systemd (LISTEN_FDS)
     std::string metrics_path = "/metrics";
     std::string health_path = "/healthz";
     logging::level log_level = logging::level::info;

@@ -19,13 +19,35 @@ void router::require(std::shared_ptr<basic_auth> credentials) {
     credentials_ = std::move(credentials);
 }
 
+void router::guard(std::shared_ptr<request_guard> guard) {
+    guard_ = std::move(guard);
+}
+
 void router::route(const request& incoming, const responder& respond,
                    const boost::asio::ip::address& client) const {
-    if (!credentials_) {
+    if (!guard_) {
+        authenticate(incoming, respond, client, credentials_);
+        return;
+    }
+    const responder decorated = [guard = guard_, respond](response answer) {
+        guard->decorate(answer);
+        respond(std::move(answer));
+    };
+    if (auto early = guard_->admit(incoming)) {
+        decorated(std::move(*early));
+        return;
+    }
+    authenticate(incoming, decorated, client, guard_->credentials());
+}
+
+void router::authenticate(const request& incoming, const responder& respond,
+                          const boost::asio::ip::address& client,
+                          const std::shared_ptr<basic_auth>& credentials) const {
+    if (!credentials) {
         dispatch(incoming, respond);
         return;
     }
-    credentials_->check(
+    credentials->check(
         incoming[beast_http::field::authorization], client,
         [this, &incoming, respond](basic_auth::decision decision) {
             switch (decision.outcome) {

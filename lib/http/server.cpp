@@ -3,6 +3,7 @@
 #include "http/tls.hpp"
 #include "logging/logging.hpp"
 
+#include <algorithm>
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/bind_handler.hpp>
@@ -13,9 +14,13 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <cerrno>
+#include <cstring>
 #include <exception>
+#include <iterator>
 #include <list>
 #include <optional>
+#include <sys/socket.h>
 #include <type_traits>
 #include <utility>
 
@@ -114,6 +119,9 @@ public:
     void start() {
         if constexpr (is_tls) {
             registry_->mark_idle(this, position_); // a silent handshake is idle too
+            error_code unknown;
+            remember_peer(stream_.native_handle(),
+                          lowest().socket().remote_endpoint(unknown).address().to_string());
             lowest().expires_after(limits_.read_timeout);
             stream_.async_handshake(
                 asio::ssl::stream_base::server,
@@ -342,9 +350,9 @@ void connection_registry::abort() {
 }
 
 server::server(asio::io_context& context, const router& routes, server_limits limits)
-    : context_(context), routes_(routes), limits_(limits), acceptor_(context),
-      accept_retry_(context), registry_(std::make_shared<connection_registry>(
-                                  context.get_executor(), limits.max_connections)) {}
+    : context_(context), routes_(routes), limits_(limits),
+      registry_(
+          std::make_shared<connection_registry>(context.get_executor(), limits.max_connections)) {}
 
 server::~server() = default;
 
@@ -370,30 +378,78 @@ std::string server::listen(const config::listen_address& address) {
         endpoint = endpoints.begin()->endpoint();
     }
     error = {};
-    acceptor_.open(endpoint.protocol(), error);
+    auto& acceptor = listeners_.emplace_back(context_).acceptor;
+    acceptor.open(endpoint.protocol(), error);
     if (!error) {
-        acceptor_.set_option(asio::socket_base::reuse_address(true), error);
+        acceptor.set_option(asio::socket_base::reuse_address(true), error);
     }
-    if (!error && endpoint.address().is_v6() && endpoint.address().is_unspecified()) {
-        acceptor_.set_option(asio::ip::v6_only(false), error); // [::] serves IPv4 too
+    if (!error && endpoint.address().is_v6()) {
+        // [::] serves IPv4 too, unless an IPv4 listener has its port (0.0.0.0:9090 beside
+        // [::]:9090; listen on IPv4 addresses first); a specific IPv6 address serves only
+        // itself.
+        const bool v4_elsewhere = std::any_of(
+            listeners_.begin(), std::prev(listeners_.end()), [&](const listener& other) {
+                error_code ignored;
+                const auto bound = other.acceptor.local_endpoint(ignored);
+                return bound.address().is_v4() && bound.port() == endpoint.port();
+            });
+        acceptor.set_option(asio::ip::v6_only(!endpoint.address().is_unspecified() || v4_elsewhere),
+                            error);
     }
     if (!error) {
-        acceptor_.bind(endpoint, error);
+        acceptor.bind(endpoint, error);
     }
     if (!error) {
-        acceptor_.listen(asio::socket_base::max_listen_connections, error);
+        acceptor.listen(asio::socket_base::max_listen_connections, error);
     }
     if (error) {
-        error_code ignored;
-        acceptor_.close(ignored);
+        listeners_.pop_back();
         return "cannot listen on " + shown + ": " + error.message();
+    }
+    return {};
+}
+
+std::string server::adopt(int descriptor) {
+    sockaddr_storage address{};
+    socklen_t length = sizeof(address);
+    int type = 0;
+    socklen_t type_length = sizeof(type);
+    int listening = 0;
+    socklen_t listening_length = sizeof(listening);
+    if (::getsockname(descriptor, reinterpret_cast<sockaddr*>(&address), &length) != 0 ||
+        ::getsockopt(descriptor, SOL_SOCKET, SO_TYPE, &type, &type_length) != 0 ||
+        ::getsockopt(descriptor, SOL_SOCKET, SO_ACCEPTCONN, &listening, &listening_length) != 0) {
+        return "socket " + std::to_string(descriptor) + " from systemd: " + std::strerror(errno);
+    }
+    if ((address.ss_family != AF_INET && address.ss_family != AF_INET6) || type != SOCK_STREAM ||
+        listening == 0) {
+        return "socket " + std::to_string(descriptor) +
+               " from systemd is not a listening TCP socket (use ListenStream= with an IP "
+               "address or port in the .socket unit)";
+    }
+    error_code error;
+    auto& acceptor = listeners_.emplace_back(context_).acceptor;
+    acceptor.assign(address.ss_family == AF_INET6 ? tcp::v6() : tcp::v4(), descriptor, error);
+    if (error) {
+        listeners_.pop_back();
+        return "socket " + std::to_string(descriptor) + " from systemd: " + error.message();
     }
     return {};
 }
 
 tcp::endpoint server::local_endpoint() const {
     error_code ignored;
-    return acceptor_.local_endpoint(ignored);
+    return listeners_.empty() ? tcp::endpoint()
+                              : listeners_.front().acceptor.local_endpoint(ignored);
+}
+
+std::vector<tcp::endpoint> server::local_endpoints() const {
+    std::vector<tcp::endpoint> out;
+    for (const auto& one : listeners_) {
+        error_code ignored;
+        out.push_back(one.acceptor.local_endpoint(ignored));
+    }
+    return out;
 }
 
 std::size_t server::connections() const {
@@ -401,21 +457,23 @@ std::size_t server::connections() const {
 }
 
 void server::start() {
-    accept();
+    for (auto& one : listeners_) {
+        accept(one);
+    }
 }
 
-void server::accept() {
-    acceptor_.async_accept([this](error_code error, tcp::socket socket) {
-        if (error == asio::error::operation_aborted || !acceptor_.is_open()) {
+void server::accept(listener& where) {
+    where.acceptor.async_accept([this, &where](error_code error, tcp::socket socket) {
+        if (error == asio::error::operation_aborted || !where.acceptor.is_open()) {
             return;
         }
         if (error) {
             // Out of descriptors and the like: try again shortly instead of spinning.
             logging::warn("cannot accept a connection: " + error.message());
-            accept_retry_.expires_after(std::chrono::milliseconds(100));
-            accept_retry_.async_wait([this](error_code wait_error) {
+            where.retry.expires_after(std::chrono::milliseconds(100));
+            where.retry.async_wait([this, &where](error_code wait_error) {
                 if (!wait_error) {
-                    accept();
+                    accept(where);
                 }
             });
             return;
@@ -443,7 +501,7 @@ void server::accept() {
             error_code ignored;
             socket.close(ignored); // every connection is mid-request: shed the newcomer
         }
-        accept();
+        accept(where);
     });
 }
 
@@ -451,17 +509,21 @@ void server::use_tls(std::shared_ptr<tls_provider> tls) {
     tls_ = std::move(tls);
 }
 
+void server::close_listeners() {
+    for (auto& one : listeners_) {
+        error_code ignored;
+        one.acceptor.close(ignored);
+        one.retry.cancel();
+    }
+}
+
 void server::stop(std::function<void()> on_drained) {
-    error_code ignored;
-    acceptor_.close(ignored);
-    accept_retry_.cancel();
+    close_listeners();
     registry_->stop(std::move(on_drained));
 }
 
 void server::abort() {
-    error_code ignored;
-    acceptor_.close(ignored);
-    accept_retry_.cancel();
+    close_listeners();
     registry_->abort();
 }
 

@@ -12,8 +12,10 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <list>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace lae::http {
 
@@ -36,10 +38,14 @@ public:
     server& operator=(const server&) = delete;
     ~server();
 
-    // Resolves and binds the address; on failure returns a sentence naming the address and
-    // the reason.
+    // Resolves and binds the address, one more listener; on failure returns a sentence naming
+    // the address and the reason.
     std::string listen(const config::listen_address& address);
+    // Serves on a listening socket someone else opened (systemd socket activation).
+    std::string adopt(int descriptor);
+    // The first listener's address, and every listener's.
     boost::asio::ip::tcp::endpoint local_endpoint() const;
+    std::vector<boost::asio::ip::tcp::endpoint> local_endpoints() const;
 
     // Serve TLS on the listener from now on (before start()).
     void use_tls(std::shared_ptr<tls_provider> tls);
@@ -58,13 +64,18 @@ public:
     std::size_t connections() const;
 
 private:
-    void accept();
+    struct listener {
+        explicit listener(boost::asio::io_context& context) : acceptor(context), retry(context) {}
+        boost::asio::ip::tcp::acceptor acceptor;
+        boost::asio::steady_timer retry; // after an accept error such as EMFILE
+    };
+    void accept(listener& where);
+    void close_listeners();
 
     boost::asio::io_context& context_;
     const router& routes_;
     server_limits limits_;
-    boost::asio::ip::tcp::acceptor acceptor_;
-    boost::asio::steady_timer accept_retry_;
+    std::list<listener> listeners_; // a list: sessions and handlers hold references
     std::shared_ptr<connection_registry> registry_;
     std::shared_ptr<tls_provider> tls_;
 };

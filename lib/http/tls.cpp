@@ -2,12 +2,24 @@
 
 #include "logging/logging.hpp"
 
+#include <algorithm>
+#include <arpa/inet.h>
+#include <array>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <netinet/in.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+#include <optional>
 
 namespace lae::http {
 namespace {
 
 namespace ssl = boost::asio::ssl;
+using config::client_auth;
 
 int protocol_version(const std::string& name) {
     if (name == "TLS10")
@@ -19,103 +31,345 @@ int protocol_version(const std::string& name) {
     return TLS1_2_VERSION;
 }
 
-// RequestClientCert and RequireAnyClientCert take any certificate without verifying it.
-int accept_any_certificate(int /*preverified*/, X509_STORE_CTX* /*store*/) {
-    return 1;
+// What the verification callback needs to know about its context; owned together with the
+// context (see make_tls_context) and found through the SSL_CTX's ex_data.
+struct verify_rules {
+    bool check_chain = true; // false for RequestClientCert and RequireAnyClientCert
+    std::optional<std::vector<std::string>> allowed_sans;
+    std::shared_ptr<refusal_log> log;
+};
+
+struct context_with_rules {
+    ssl::context context{ssl::context::tls_server};
+    verify_rules rules;
+};
+
+int rules_index() {
+    static const int index = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+    return index;
+}
+
+void forget_peer(void* /*parent*/, void* peer, CRYPTO_EX_DATA* /*data*/, int /*index*/,
+                 long /*argl*/, void* /*argp*/) {
+    delete static_cast<std::string*>(peer);
+}
+
+int peer_index() {
+    static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, forget_peer);
+    return index;
+}
+
+std::string peer_of(SSL* connection) {
+    const auto* peer = static_cast<const std::string*>(SSL_get_ex_data(connection, peer_index()));
+    return peer == nullptr ? std::string("(unknown address)") : *peer;
+}
+
+// Called by OpenSSL for every certificate of the client's chain, leaf last (depth 0).
+int verify_client(int preverified, X509_STORE_CTX* store) {
+    auto* connection =
+        static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+    const auto* rules = static_cast<const verify_rules*>(
+        SSL_CTX_get_ex_data(SSL_get_SSL_CTX(connection), rules_index()));
+    if (rules == nullptr) {
+        return 0;
+    }
+    if (!rules->check_chain) {
+        preverified = 1; // Go's RequestClientCert and RequireAnyClientCert verify nothing
+    }
+    if (preverified == 0) {
+        return 0;
+    }
+    if (X509_STORE_CTX_get_error_depth(store) != 0 || !rules->allowed_sans) {
+        return 1;
+    }
+    const auto names = subject_alt_names(X509_STORE_CTX_get_current_cert(store));
+    const auto& allowed = *rules->allowed_sans;
+    if (std::any_of(names.begin(), names.end(), [&](const std::string& name) {
+            return std::find(allowed.begin(), allowed.end(), name) != allowed.end();
+        })) {
+        return 1;
+    }
+    X509_STORE_CTX_set_error(store, X509_V_ERR_APPLICATION_VERIFICATION);
+    std::string found;
+    for (const auto& name : names) {
+        found += (found.empty() ? "" : ", ") + name;
+    }
+    rules->log->refused(peer_of(connection),
+                        "its certificate names none of tls_server_config.client_allowed_sans "
+                        "(its SANs: " +
+                            (found.empty() ? std::string("none") : found) + ")");
+    return 0;
+}
+
+std::string openssl_reason() {
+    const unsigned long code = ERR_get_error();
+    ERR_clear_error();
+    if (code == 0) {
+        return "not valid PEM";
+    }
+    std::array<char, 256> text{};
+    ERR_error_string_n(code, text.data(), text.size());
+    return text.data();
+}
+
+// Every certificate in a PEM text (a file's content or an inline value).
+std::vector<X509*> read_certificates(const std::string& pem) {
+    std::vector<X509*> out;
+    BIO* input = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+    while (X509* certificate = PEM_read_bio_X509(input, nullptr, nullptr, nullptr)) {
+        out.push_back(certificate);
+    }
+    ERR_clear_error(); // the end of the text reads as an error
+    BIO_free(input);
+    return out;
+}
+
+// Trusts the CA certificates in `pem` for client verification and names them in the
+// certificate request; false when there is none.
+bool trust_client_cas(SSL_CTX* native, const std::string& pem) {
+    const auto certificates = read_certificates(pem);
+    X509_STORE* store = SSL_CTX_get_cert_store(native);
+    for (X509* certificate : certificates) {
+        X509_STORE_add_cert(store, certificate);
+        SSL_CTX_add_client_CA(native, certificate);
+        X509_free(certificate);
+    }
+    return !certificates.empty();
+}
+
+bool read_file(const std::string& path, std::string& out, std::string& error) {
+    FILE* file = std::fopen(path.c_str(), "rb");
+    if (file == nullptr) {
+        error = std::strerror(errno);
+        return false;
+    }
+    std::array<char, 16384> chunk{};
+    std::size_t got = 0;
+    while ((got = std::fread(chunk.data(), 1, chunk.size(), file)) > 0) {
+        out.append(chunk.data(), got);
+    }
+    const bool failed = std::ferror(file) != 0;
+    std::fclose(file);
+    if (failed) {
+        error = "read error";
+    }
+    return !failed;
+}
+
+// The PEM text of a file key or its inline twin; false with `error` naming the key.
+bool material(const std::string& file, const std::string& text, const std::string& name,
+              std::string& out, std::string& error) {
+    if (file.empty()) {
+        out = text;
+        return true;
+    }
+    std::string reason;
+    if (!read_file(file, out, reason)) {
+        error = "tls_server_config." + name + "_file " + file + ": " + reason;
+        return false;
+    }
+    return true;
+}
+
+std::string joined(const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& name : names) {
+        out += (out.empty() ? "" : ":") + name;
+    }
+    return out;
 }
 
 } // namespace
 
-std::array<tls_provider::stamp, 3> tls_provider::stamps() const {
-    std::array<stamp, 3> result{};
-    const std::array<const std::string*, 3> files = {&settings_.cert_file, &settings_.key_file,
-                                                     &settings_.client_ca_file};
-    for (std::size_t i = 0; i < files.size(); ++i) {
-        struct stat info {};
-        if (!files[i]->empty() && ::stat(files[i]->c_str(), &info) == 0) {
-            result[i] = stamp{info.st_mtim, info.st_size};
-        }
+void remember_peer(SSL* connection, const std::string& peer) {
+    auto copy = std::make_unique<std::string>(peer);
+    if (SSL_set_ex_data(connection, peer_index(), copy.get()) == 1) {
+        (void)copy.release(); // freed by forget_peer with the connection
     }
-    return result;
 }
 
-std::shared_ptr<ssl::context> tls_provider::build(std::string& error) const {
-    auto context = std::make_shared<ssl::context>(ssl::context::tls_server);
-    boost::system::error_code failure;
-    context->set_options(ssl::context::default_workarounds | ssl::context::no_compression |
-                             ssl::context::single_dh_use,
-                         failure);
-    SSL_CTX* native = context->native_handle();
-    SSL_CTX_set_min_proto_version(native, protocol_version(settings_.min_version));
-    if (!settings_.max_version.empty()) {
-        SSL_CTX_set_max_proto_version(native, protocol_version(settings_.max_version));
+void refusal_log::refused(const std::string& peer, const std::string& why) {
+    const auto now = std::chrono::steady_clock::now();
+    if (last_.size() > 4096) { // many peers: forget those not heard of for a minute
+        std::erase_if(last_, [&](const auto& entry) {
+            return now - entry.second >= std::chrono::minutes(1);
+        });
     }
-    if (context->use_certificate_chain_file(settings_.cert_file, failure); failure) {
-        error = "tls_server_config.cert_file " + settings_.cert_file + ": " + failure.message();
+    const auto [position, inserted] = last_.try_emplace(peer, now);
+    if (!inserted) {
+        if (now - position->second < std::chrono::minutes(1)) {
+            return;
+        }
+        position->second = now;
+    }
+    logging::warn("refused the TLS client " + peer + ": " + why +
+                  " (logged at most once a minute per client)");
+}
+
+std::vector<std::string> subject_alt_names(X509* certificate) {
+    std::vector<std::string> out;
+    auto* names = static_cast<GENERAL_NAMES*>(
+        X509_get_ext_d2i(certificate, NID_subject_alt_name, nullptr, nullptr));
+    if (names == nullptr) {
+        return out;
+    }
+    for (int i = 0; i < sk_GENERAL_NAME_num(names); ++i) {
+        const GENERAL_NAME* name = sk_GENERAL_NAME_value(names, i);
+        const auto text = [](const ASN1_STRING* value) {
+            return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(value)),
+                               static_cast<std::size_t>(ASN1_STRING_length(value)));
+        };
+        switch (name->type) {
+        case GEN_DNS:
+            out.push_back(text(name->d.dNSName));
+            break;
+        case GEN_EMAIL:
+            out.push_back(text(name->d.rfc822Name));
+            break;
+        case GEN_URI:
+            out.push_back(text(name->d.uniformResourceIdentifier));
+            break;
+        case GEN_IPADD: {
+            const auto bytes = text(name->d.iPAddress);
+            std::array<char, INET6_ADDRSTRLEN> shown{};
+            static constexpr std::array<unsigned char, 12> mapped = {0, 0, 0, 0, 0,    0,
+                                                                     0, 0, 0, 0, 0xff, 0xff};
+            if (bytes.size() == 4) {
+                ::inet_ntop(AF_INET, bytes.data(), shown.data(), shown.size());
+            } else if (bytes.size() == 16 &&
+                       std::equal(mapped.begin(), mapped.end(),
+                                  reinterpret_cast<const unsigned char*>(bytes.data()))) {
+                ::inet_ntop(AF_INET, bytes.data() + 12, shown.data(), shown.size()); // as Go
+            } else if (bytes.size() == 16) {
+                ::inet_ntop(AF_INET6, bytes.data(), shown.data(), shown.size());
+            }
+            if (shown[0] != '\0') {
+                out.emplace_back(shown.data());
+            }
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    GENERAL_NAMES_free(names);
+    return out;
+}
+
+std::shared_ptr<ssl::context> make_tls_context(const config::tls_settings& settings,
+                                               std::shared_ptr<refusal_log> log,
+                                               std::string& error) {
+    auto owner = std::make_shared<context_with_rules>();
+    ssl::context& context = owner->context;
+    boost::system::error_code failure;
+    context.set_options(ssl::context::default_workarounds | ssl::context::no_compression |
+                            ssl::context::single_dh_use,
+                        failure);
+    SSL_CTX* native = context.native_handle();
+    SSL_CTX_set_min_proto_version(native, protocol_version(settings.min_version));
+    if (!settings.max_version.empty()) {
+        SSL_CTX_set_max_proto_version(native, protocol_version(settings.max_version));
+    }
+
+    std::string cert_pem;
+    std::string key_pem;
+    if (!material(settings.cert_file, settings.cert, "cert", cert_pem, error) ||
+        !material(settings.key_file, settings.key, "key", key_pem, error)) {
         return nullptr;
     }
-    if (context->use_private_key_file(settings_.key_file, ssl::context::pem, failure); failure) {
-        error = "tls_server_config.key_file " + settings_.key_file + ": " + failure.message();
+    const std::string cert_name = settings.cert_file.empty()
+                                      ? std::string("tls_server_config.cert (inline)")
+                                      : "tls_server_config.cert_file " + settings.cert_file;
+    const std::string key_name = settings.key_file.empty()
+                                     ? std::string("tls_server_config.key (inline)")
+                                     : "tls_server_config.key_file " + settings.key_file;
+    if (context.use_certificate_chain(boost::asio::buffer(cert_pem), failure); failure) {
+        error = cert_name + ": no PEM certificate (" + failure.message() + ")";
+        return nullptr;
+    }
+    if (context.use_private_key(boost::asio::buffer(key_pem), ssl::context::pem, failure);
+        failure) {
+        error = key_name + ": no PEM private key (" + failure.message() + ")";
         return nullptr;
     }
     if (SSL_CTX_check_private_key(native) != 1) {
-        error = "tls_server_config.key_file " + settings_.key_file +
-                ": does not match the certificate in " + settings_.cert_file;
+        ERR_clear_error();
+        error = key_name + ": does not match the certificate of " + cert_name;
         return nullptr;
     }
-    if (!settings_.client_ca_file.empty()) {
-        if (context->load_verify_file(settings_.client_ca_file, failure); failure) {
-            error = "tls_server_config.client_ca_file " + settings_.client_ca_file + ": " +
-                    failure.message();
+
+    const bool verifies = settings.auth == client_auth::verify_if_given ||
+                          settings.auth == client_auth::require_and_verify;
+    if (!settings.client_ca_file.empty() || !settings.client_ca.empty()) {
+        std::string ca_pem;
+        if (!material(settings.client_ca_file, settings.client_ca, "client_ca", ca_pem, error)) {
             return nullptr;
         }
-        SSL_CTX_set_client_CA_list(native,
-                                   SSL_load_client_CA_file(settings_.client_ca_file.c_str()));
+        if (!trust_client_cas(native, ca_pem)) {
+            error = (settings.client_ca_file.empty()
+                         ? std::string("tls_server_config.client_ca (inline)")
+                         : "tls_server_config.client_ca_file " + settings.client_ca_file) +
+                    ": holds no PEM certificate";
+            return nullptr;
+        }
+    } else if (verifies && SSL_CTX_set_default_verify_paths(native) != 1) {
+        // Go verifies against the system's roots when no CA is given; so do we.
+        error = "tls_server_config.client_auth_type: cannot load the system's trusted "
+                "certificates (" +
+                openssl_reason() + ")";
+        return nullptr;
     }
-    using config::client_auth;
-    switch (settings_.auth) {
+
+    const auto tls12 = settings.ciphers_tls12.empty() ? std::string(default_tls12_ciphers)
+                                                      : joined(settings.ciphers_tls12);
+    if (SSL_CTX_set_cipher_list(native, tls12.c_str()) != 1) {
+        error = "tls_server_config.cipher_suites: OpenSSL offers none of " + tls12 + " (" +
+                openssl_reason() + ")";
+        return nullptr;
+    }
+    if (!settings.ciphers_tls13.empty() &&
+        SSL_CTX_set_ciphersuites(native, joined(settings.ciphers_tls13).c_str()) != 1) {
+        error = "tls_server_config.cipher_suites: OpenSSL offers none of " +
+                joined(settings.ciphers_tls13) + " (" + openssl_reason() + ")";
+        return nullptr;
+    }
+    if (!settings.groups.empty() &&
+        SSL_CTX_set1_groups_list(native, joined(settings.groups).c_str()) != 1) {
+        error = "tls_server_config.curve_preferences: OpenSSL offers none of " +
+                joined(settings.groups) + " (" + openssl_reason() + ")";
+        return nullptr;
+    }
+    if (settings.prefer_server_cipher_suites) {
+        SSL_CTX_set_options(native, SSL_OP_CIPHER_SERVER_PREFERENCE);
+    } else {
+        SSL_CTX_clear_options(native, SSL_OP_CIPHER_SERVER_PREFERENCE);
+    }
+
+    // Verified clients may resume their sessions; OpenSSL wants a name for the cache then.
+    static constexpr std::array<unsigned char, 20> session_context = {
+        'l', 'i', 'n', 'u', 'x', '-', 'a', 'u', 'd', 'i',
+        't', '-', 'e', 'x', 'p', 'o', 'r', 't', 'e', 'r'};
+    SSL_CTX_set_session_id_context(native, session_context.data(), session_context.size());
+    owner->rules.check_chain = verifies;
+    owner->rules.allowed_sans = settings.allowed_sans;
+    owner->rules.log = log ? std::move(log) : std::make_shared<refusal_log>();
+    SSL_CTX_set_ex_data(native, rules_index(), &owner->rules);
+    int mode = SSL_VERIFY_NONE;
+    switch (settings.auth) {
     case client_auth::none:
-        context->set_verify_mode(ssl::verify_none);
         break;
     case client_auth::request:
-        context->set_verify_mode(ssl::verify_peer);
-        SSL_CTX_set_verify(native, SSL_VERIFY_PEER, accept_any_certificate);
+    case client_auth::verify_if_given:
+        mode = SSL_VERIFY_PEER;
         break;
     case client_auth::require_any:
-        SSL_CTX_set_verify(native, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
-                           accept_any_certificate);
-        break;
-    case client_auth::verify_if_given:
-        context->set_verify_mode(ssl::verify_peer);
-        break;
     case client_auth::require_and_verify:
-        context->set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
+        mode = SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
         break;
     }
-    return context;
-}
-
-std::string tls_provider::load() {
-    std::string error;
-    loaded_ = stamps();
-    context_ = build(error);
-    return error;
-}
-
-std::shared_ptr<ssl::context> tls_provider::current() {
-    if (const auto now = stamps(); !(now == loaded_)) {
-        std::string error;
-        if (auto rebuilt = build(error)) {
-            context_ = std::move(rebuilt);
-            loaded_ = now;
-            logging::info("TLS certificate files changed on disk: reloaded");
-        } else {
-            loaded_ = now; // do not retry on every connection; a later change retries
-            logging::error("TLS certificate files changed but cannot be loaded (" + error +
-                           "); still serving the previous certificate");
-        }
-    }
-    return context_;
+    SSL_CTX_set_verify(native, mode, mode == SSL_VERIFY_NONE ? nullptr : verify_client);
+    // The context lives as long as its rules do: one allocation, shared.
+    return {owner, &owner->context};
 }
 
 } // namespace lae::http

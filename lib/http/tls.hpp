@@ -1,43 +1,62 @@
-// TLS for the listener: an OpenSSL context built from the web configuration, rebuilt when the
-// certificate, key or client CA file changes on disk (so rotation needs no restart).
+// TLS for the listeners: an OpenSSL server context built from the web configuration's
+// tls_server_config, with Go's client_auth_type semantics and client_allowed_sans enforced
+// in the certificate verification (a refused certificate fails the handshake).
 #pragma once
 
 #include "config/web_config.hpp"
 
-#include <array>
 #include <boost/asio/ssl/context.hpp>
+#include <chrono>
+#include <map>
 #include <memory>
 #include <string>
-#include <sys/stat.h>
+#include <vector>
+
+using X509 = struct x509_st;
+using SSL = struct ssl_st;
 
 namespace lae::http {
 
-class tls_provider {
+// Logs a refused client certificate at most once per peer address and minute, so that a
+// client retrying in a loop cannot flood the log.
+class refusal_log {
 public:
-    explicit tls_provider(config::tls_settings settings) : settings_(std::move(settings)) {}
-
-    // Builds the first context; returns a sentence naming what is wrong, or "".
-    std::string load();
-
-    // The context for a new connection: rebuilt first if a file changed since (a failed
-    // rebuild is logged and the previous context kept).
-    std::shared_ptr<boost::asio::ssl::context> current();
+    void refused(const std::string& peer, const std::string& why);
 
 private:
-    struct stamp {
-        timespec modified{};
-        off_t size = 0;
-        bool operator==(const stamp& other) const {
-            return modified.tv_sec == other.modified.tv_sec &&
-                   modified.tv_nsec == other.modified.tv_nsec && size == other.size;
-        }
-    };
-    std::array<stamp, 3> stamps() const;
-    std::shared_ptr<boost::asio::ssl::context> build(std::string& error) const;
+    std::map<std::string, std::chrono::steady_clock::time_point> last_;
+};
 
-    config::tls_settings settings_;
-    std::shared_ptr<boost::asio::ssl::context> context_;
-    std::array<stamp, 3> loaded_{};
+// Builds a server context from `settings` (reading the files it names); nullptr and a
+// sentence naming the key and the reason in `error` when it cannot. Inline PEM never appears
+// in the sentence.
+std::shared_ptr<boost::asio::ssl::context> make_tls_context(const config::tls_settings& settings,
+                                                            std::shared_ptr<refusal_log> log,
+                                                            std::string& error);
+
+// Tells the connection who the client is, for the log line of a refused certificate (the TLS
+// layer sees no socket: Asio feeds it through memory buffers).
+void remember_peer(SSL* connection, const std::string& peer);
+
+// The certificate's DNS, e-mail, IP and URI subject alternative names, written as Go writes
+// them (IPv6 compressed, IPv4 dotted), which is how client_allowed_sans lists them.
+std::vector<std::string> subject_alt_names(X509* certificate);
+
+// The forward-secret AEAD suites we offer for TLS 1.2 unless cipher_suites says otherwise.
+inline constexpr const char* default_tls12_ciphers =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+    "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+
+// What the server asks, per accepted connection, for the context to serve it with.
+class tls_provider {
+public:
+    tls_provider() = default;
+    tls_provider(const tls_provider&) = delete;
+    tls_provider& operator=(const tls_provider&) = delete;
+    virtual ~tls_provider() = default;
+
+    // The context for a new connection; nullptr: serve plain HTTP.
+    virtual std::shared_ptr<boost::asio::ssl::context> current() = 0;
 };
 
 } // namespace lae::http

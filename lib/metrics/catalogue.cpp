@@ -128,16 +128,18 @@ constexpr std::string_view read_log =
 const descriptor log_records{
     "linux_audit_log_records", counter, "records",
     "Audit records the kernel emitted, by record type as the audit tools name it (SYSCALL, "
-    "PATH, USER_LOGIN...; a type without a name as its number), read live from the audit "
-    "read-log group. Low by an unknown amount once linux_audit_log_overflows_total has risen.",
+    "PATH, USER_LOGIN...; a type without a name as its number; past 64 distinct unknown "
+    "numbers outside 1000-2999, under type=\"(other)\"), read live from the audit read-log "
+    "group. Low by an unknown amount once linux_audit_log_overflows_total has risen.",
     read_log};
 const descriptor log_syscall_events{
     "linux_audit_log_syscall_events", counter, "events",
     "Audited system calls (one SYSCALL record each) by the key of the rule that matched "
     "(key=\"(null)\" for a rule without a key; a rule with several keys counts under each; "
     "keys past --collector.records.max-keys, and unreadable ones, under key=\"(other)\") and by "
-    "success (yes or "
-    "no). Low by an unknown amount once linux_audit_log_overflows_total has risen.",
+    "success (yes, no, or unknown: the syscall did not return, e.g. exit_group; so every SYSCALL "
+    "record counts). Low by an unknown amount once "
+    "linux_audit_log_overflows_total has risen.",
     read_log};
 const descriptor log_user_results{
     "linux_audit_log_user_results", counter, "records",
@@ -148,7 +150,7 @@ const descriptor log_user_results{
 const descriptor log_subscribed{
     "linux_audit_log_subscribed", gauge, "boolean",
     "1 when the exporter has joined the kernel's audit read-log group, 0 when not (it needs "
-    "CAP_AUDIT_READ; the log says why).",
+    "CAP_AUDIT_READ and the host's network namespace; the log says why).",
     read_log};
 const descriptor log_overflows{
     "linux_audit_log_overflows", counter, "overflows",

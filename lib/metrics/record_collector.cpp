@@ -11,6 +11,7 @@ namespace lae::metrics {
 namespace {
 
 constexpr std::string_view null_key = "(null)";
+constexpr std::array<std::string_view, 3> outcome_names = {"yes", "no", "unknown"};
 constexpr std::string_view other_value = "(other)";
 // As large a receive buffer as we may have: room for several thousand records while the event
 // loop renders a scrape. Without CAP_NET_ADMIN the kernel caps it at net.core.rmem_max.
@@ -95,10 +96,13 @@ void record_counts::count(std::uint16_t type, std::string_view text) {
     // (PATH, PROCTITLE, EOE... most of the stream) are not parsed at all.
     if (type == audit::audit_syscall) {
         const auto fields = audit::parse_record(text);
-        if (fields.success == audit::success_field::absent) {
-            return; // no exit recorded: not a finished syscall event
-        }
-        const bool success = fields.success == audit::success_field::yes;
+        // No success= when the task exited inside the syscall (exit, exit_group, a fatal
+        // signal): the event still happened and carries its rule's key, so it counts too, or
+        // the rules on exit_group would never show and the keys would not add up to the
+        // SYSCALL records.
+        const outcome success = fields.success == audit::success_field::yes  ? outcome_yes
+                                : fields.success == audit::success_field::no ? outcome_no
+                                                                             : outcome_unknown;
         if (fields.key == audit::key_field::present) {
             audit::for_each_key(fields.keys(),
                                 [&](std::string_view key) { count_key(key, success); });
@@ -115,7 +119,7 @@ void record_counts::count(std::uint16_t type, std::string_view text) {
     }
 }
 
-void record_counts::count_key(std::string_view key, bool success) {
+void record_counts::count_key(std::string_view key, outcome success) {
     if (valid_utf8(key)) {
         bump_key(key, success);
         return;
@@ -131,8 +135,7 @@ void record_counts::count_key(std::string_view key, bool success) {
     bump_key(std::string_view(hex.data(), length), success);
 }
 
-void record_counts::bump_key(std::string_view label, bool success) {
-    const std::size_t column = success ? 0 : 1;
+void record_counts::bump_key(std::string_view label, outcome column) {
     if (const auto found = keys_.find(label); found != keys_.end()) {
         ++found->second[column];
         return;
@@ -189,11 +192,16 @@ void record_counts::collect(std::vector<family>& out, bool subscribed) const {
     std::sort(sorted.begin(), sorted.end(),
               [](const auto* a, const auto* b) { return a->first < b->first; });
     for (const auto* entry : sorted) {
-        // Both outcomes of every key, so that the first failure shows in rate() too.
-        for (std::size_t column = 0; column < 2; ++column) {
-            events.samples.push_back(
-                sample{{label{"key", entry->first}, label{"success", column == 0 ? "yes" : "no"}},
-                       static_cast<double>(entry->second[column])});
+        // Both outcomes of every key, so that the first failure shows in rate() too; "unknown"
+        // (the task exited inside the syscall) only once seen, as only rules on exit and
+        // exit_group (or tasks killed in a syscall) have it.
+        for (std::size_t column = 0; column < outcomes; ++column) {
+            if (column == outcome_unknown && entry->second[column] == 0) {
+                continue;
+            }
+            events.samples.push_back(sample{
+                {label{"key", entry->first}, label{"success", std::string(outcome_names[column])}},
+                static_cast<double>(entry->second[column])});
         }
     }
     out.push_back(std::move(records));
@@ -203,14 +211,48 @@ void record_counts::collect(std::vector<family>& out, bool subscribed) const {
     out.push_back(make_family(series::log_overflows, static_cast<double>(overflows_)));
 }
 
+bool log_throttle::admit(clock::time_point now) noexcept {
+    if (last_ && now - *last_ < interval_) {
+        ++pending_;
+        return false;
+    }
+    last_ = now;
+    suppressed_ = pending_;
+    pending_ = 0;
+    return true;
+}
+
 records_collector::records_collector(boost::asio::any_io_executor executor, std::size_t max_keys)
     : counts_(max_keys),
       stream_(
           executor,
           [this](std::uint16_t type, std::string_view text) { counts_.count(type, text); },
-          [this] { counts_.overflowed(); }) {}
+          [this] { counts_.overflowed(); },
+          [this](const boost::system::error_code& error) {
+              if (!read_errors_.admit(log_throttle::clock::now())) {
+                  return;
+              }
+              const auto more = read_errors_.suppressed();
+              logging::error(
+                  "records collector: reading the audit read-log socket failed (" +
+                  error.message() + ")" +
+                  (more != 0 ? " and " + std::to_string(more) + " more times in between" : "") +
+                  ": records may be missing from the linux_audit_log_ counts; it keeps "
+                  "reading. If this repeats, restart the exporter, and report the error with "
+                  "the kernel version (logged at most every 10 minutes)");
+          }) {}
 
 void records_collector::open() {
+    if (audit::outside_host_network_namespace()) {
+        logging::error(
+            "records collector: the exporter runs in a network namespace other than the "
+            "host's, and the kernel sends audit records only to the host's: it would receive "
+            "nothing, so it does not subscribe (linux_audit_log_subscribed 0; every other series "
+            "works as before). Run it in the host network namespace: docker/podman "
+            "--network=host; Kubernetes hostNetwork: true; systemd: no PrivateNetwork=yes (the "
+            "socket-activated unit cannot use the records collector; use the plain service)");
+        return;
+    }
     if (const auto error = stream_.open(wanted_buffer_bytes)) {
         logging::error("records collector: cannot open its audit netlink socket: " +
                        audit::explain(error));

@@ -9,8 +9,10 @@
 
 #include <array>
 #include <boost/asio/any_io_executor.hpp>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -45,8 +47,11 @@ private:
         std::uint64_t records = 0;
         std::array<std::uint64_t, 2> results{}; // [0] success, [1] failed
     };
-    void count_key(std::string_view key, bool success);  // a decoded key, any bytes
-    void bump_key(std::string_view label, bool success); // a label value, UTF-8
+    // Which success= a SYSCALL record had: yes, no, or none at all (the task exited inside
+    // the syscall, e.g. exit_group: the kernel writes key= but no success=).
+    enum outcome : std::size_t { outcome_yes, outcome_no, outcome_unknown, outcomes };
+    void count_key(std::string_view key, outcome result);  // a decoded key, any bytes
+    void bump_key(std::string_view label, outcome result); // a label value, UTF-8
 
     // Every type defined so far lies in 1000-2999: one slot each, no lookup. Others (a kernel
     // newer than this table) go to a short list, capped too.
@@ -56,11 +61,31 @@ private:
     std::vector<per_type> dense_;
     std::vector<std::pair<std::uint16_t, std::uint64_t>> other_types_;
     std::uint64_t types_past_cap_ = 0;
-    // key label value -> [success=yes, success=no]
-    std::unordered_map<std::string, std::array<std::uint64_t, 2>, string_hash, std::equal_to<>>
+    // key label value -> [success=yes, success=no, success=unknown]
+    std::unordered_map<std::string, std::array<std::uint64_t, outcomes>, string_hash,
+                       std::equal_to<>>
         keys_;
     std::size_t max_keys_;
     std::uint64_t overflows_ = 0;
+};
+
+// Lets a repeated failure be logged at its first occurrence and then at most once an
+// interval, with how many were not logged in between: a failing read must not flood the log.
+class log_throttle {
+public:
+    using clock = std::chrono::steady_clock;
+    explicit log_throttle(clock::duration interval) noexcept : interval_(interval) {}
+
+    // Whether to log this occurrence now; when it says yes, suppressed() tells how many it
+    // said no to since the last yes.
+    bool admit(clock::time_point now) noexcept;
+    std::uint64_t suppressed() const noexcept { return suppressed_; }
+
+private:
+    clock::duration interval_;
+    std::optional<clock::time_point> last_;
+    std::uint64_t suppressed_ = 0;
+    std::uint64_t pending_ = 0;
 };
 
 // The stream and its counts, as main wires them: open() before capabilities are dropped,
@@ -82,6 +107,7 @@ public:
 private:
     record_counts counts_;
     audit::record_stream stream_;
+    log_throttle read_errors_{std::chrono::minutes(10)};
     bool opened_ = false;
     bool subscribed_ = false;
 };

@@ -2,6 +2,7 @@
 // The record parser against records as the kernel writes them (copied from a 6.18 kernel's
 // read-log stream), and against the ways a record can be cut or odd.
 #include "audit/record.hpp"
+#include "audit/record_stream.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <cstring>
@@ -184,4 +185,14 @@ BOOST_AUTO_TEST_CASE(user_record_ranges) {
     BOOST_TEST(is_user_record(2100));
     BOOST_TEST(!is_user_record(AUDIT_SYSCALL));
     BOOST_TEST(!is_user_record(1005)); // AUDIT_USER: generic text, no result
+}
+
+BOOST_AUTO_TEST_CASE(network_namespaces_compared_by_inode) {
+    BOOST_TEST((different_namespaces("/proc/self/ns/net", "/proc/self/ns/net") == false));
+    BOOST_TEST((different_namespaces("/proc/self/ns/net", "/proc/thread-self/ns/net") == false));
+    // Two different namespaces (of different kinds here: the same test without privileges).
+    BOOST_TEST((different_namespaces("/proc/self/ns/net", "/proc/self/ns/uts") == true));
+    // Unreadable: nothing known.
+    BOOST_TEST(!different_namespaces("/proc/self/ns/net", "/nonexistent/ns/net").has_value());
+    BOOST_TEST(!different_namespaces("/nonexistent/ns/net", "/proc/self/ns/net").has_value());
 }

@@ -2,6 +2,7 @@
 #include "config/options.hpp"
 #include "lae/version.hpp"
 
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <map>
 #include <vector>
@@ -33,8 +34,8 @@ parse_result with_flags(std::initializer_list<const char*> flags) {
 BOOST_AUTO_TEST_CASE(defaults_match_the_go_exporter) {
     const auto result = invocation{}.run();
     BOOST_TEST_REQUIRE((result.action == outcome::run));
-    BOOST_TEST(result.settings.listen.host == "0.0.0.0");
-    BOOST_TEST(result.settings.listen.port == 9090);
+    BOOST_TEST(result.settings.listen.at(0).host == "0.0.0.0");
+    BOOST_TEST(result.settings.listen.at(0).port == 9090);
     BOOST_TEST(result.settings.metrics_path == "/metrics");
     BOOST_TEST(result.settings.health_path == "/healthz");
     BOOST_TEST((result.settings.log_level == lae::logging::level::info));
@@ -48,8 +49,8 @@ BOOST_AUTO_TEST_CASE(flags_in_both_spellings) {
                     "--audit-timeout=250ms", "--max-connections=7"});
     BOOST_TEST_REQUIRE((result.action == outcome::run), result.text);
     const auto& s = result.settings;
-    BOOST_TEST(s.listen.host == "127.0.0.1");
-    BOOST_TEST(s.listen.port == 9555);
+    BOOST_TEST(s.listen.at(0).host == "127.0.0.1");
+    BOOST_TEST(s.listen.at(0).port == 9555);
     BOOST_TEST(s.metrics_path == "/m");
     BOOST_TEST(s.health_path == "/h");
     BOOST_TEST((s.log_level == lae::logging::level::debug));
@@ -67,8 +68,8 @@ BOOST_AUTO_TEST_CASE(environment_variables_set_every_option) {
                       {"LINUX_AUDIT_EXPORTER_LOG_LEVEL", "error"}};
     const auto result = call.run();
     BOOST_TEST_REQUIRE((result.action == outcome::run), result.text);
-    BOOST_TEST(result.settings.listen.host == "::1");
-    BOOST_TEST(result.settings.listen.port == 9100);
+    BOOST_TEST(result.settings.listen.at(0).host == "::1");
+    BOOST_TEST(result.settings.listen.at(0).port == 9100);
     BOOST_TEST(result.settings.metrics_path == "/x");
     BOOST_TEST(result.settings.health_path == "/y");
     BOOST_TEST((result.settings.log_level == lae::logging::level::error));
@@ -164,6 +165,64 @@ BOOST_AUTO_TEST_CASE(version_names_version_and_revision) {
     const auto result = with_flags({"--version"});
     BOOST_TEST((result.action == outcome::version));
     BOOST_TEST(result.text.find(lae::version) != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(several_listen_addresses_in_both_spellings) {
+    const auto result = with_flags({"--web.listen-address=127.0.0.1:9090", "--web.listen-address",
+                                    "[::1]:9090", "--listen-address=:9100"});
+    BOOST_TEST_REQUIRE((result.action == outcome::run), result.text);
+    const auto& listen = result.settings.listen;
+    BOOST_TEST_REQUIRE(listen.size() == 3U);
+    // The order of listeners does not matter; all three are there.
+    for (const auto& wanted : {listen_address{"127.0.0.1", 9090}, listen_address{"::1", 9090},
+                               listen_address{"0.0.0.0", 9100}}) {
+        BOOST_TEST((std::find(listen.begin(), listen.end(), wanted) != listen.end()), wanted.host);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(listen_list_from_the_variable_and_flags_replace_it) {
+    invocation call;
+    call.variables = {{"LINUX_AUDIT_EXPORTER_WEB_LISTEN_ADDRESS", "127.0.0.1:1, [::1]:2"}};
+    auto result = call.run();
+    BOOST_TEST_REQUIRE((result.action == outcome::run), result.text);
+    BOOST_TEST(result.settings.listen.size() == 2U);
+    BOOST_TEST(result.settings.listen[1].port == 2U);
+    call.arguments.push_back("--web.listen-address=127.0.0.1:3");
+    result = call.run();
+    BOOST_TEST_REQUIRE(result.settings.listen.size() == 1U);
+    BOOST_TEST(result.settings.listen[0].port == 3U);
+}
+
+BOOST_AUTO_TEST_CASE(telemetry_path_and_systemd_socket) {
+    auto result = with_flags({"--web.telemetry-path=/t", "--web.systemd-socket"});
+    BOOST_TEST_REQUIRE((result.action == outcome::run), result.text);
+    BOOST_TEST(result.settings.metrics_path == "/t");
+    BOOST_TEST(result.settings.systemd_socket);
+    BOOST_TEST(!with_flags({}).settings.systemd_socket);
+    BOOST_TEST(!with_flags({"--web.systemd-socket=false"}).settings.systemd_socket);
+    invocation call;
+    call.variables = {{"LINUX_AUDIT_EXPORTER_WEB_SYSTEMD_SOCKET", "true"},
+                      {"LINUX_AUDIT_EXPORTER_WEB_TELEMETRY_PATH", "/v"}};
+    result = call.run();
+    BOOST_TEST(result.settings.systemd_socket);
+    BOOST_TEST(result.settings.metrics_path == "/v");
+    call.variables = {{"LINUX_AUDIT_EXPORTER_WEB_SYSTEMD_SOCKET", "maybe"}};
+    BOOST_TEST((call.run().action == outcome::invalid));
+}
+
+BOOST_AUTO_TEST_CASE(help_is_grouped) {
+    const auto text = with_flags({"--help"}).text;
+    const auto web = text.find("Web server:");
+    const auto kernel = text.find("Kernel:");
+    const auto logs = text.find("Logging:");
+    BOOST_TEST_REQUIRE(
+        (web != std::string::npos && kernel != std::string::npos && logs != std::string::npos),
+        text);
+    BOOST_TEST((web < kernel && kernel < logs));
+    for (const char* word : {"--web.listen-address", "--web.telemetry-path", "--web.systemd-socket",
+                             "LINUX_AUDIT_EXPORTER_WEB_SYSTEMD_SOCKET"}) {
+        BOOST_TEST(text.find(word) != std::string::npos, word);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(records_collector_flags) {

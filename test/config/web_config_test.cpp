@@ -46,22 +46,77 @@ BOOST_AUTO_TEST_CASE(every_client_auth_type) {
         {"VerifyClientCertIfGiven", client_auth::verify_if_given},
         {"RequireAndVerifyClientCert", client_auth::require_and_verify}};
     for (const auto& [name, expected] : types) {
-        const auto result = parse("tls_server_config:\n  cert_file: a\n  key_file: b\n"
-                                  "  client_ca_file: c\n  client_auth_type: " +
-                                  name + "\n");
+        // A CA with NoClientCert is refused (see each_mistake_names_its_key).
+        const auto result =
+            parse("tls_server_config:\n  cert_file: a\n  key_file: b\n" +
+                  std::string(name == "NoClientCert" ? "" : "  client_ca_file: c\n") +
+                  "  client_auth_type: " + name + "\n");
         BOOST_TEST_REQUIRE(result.config.has_value(), result.error);
         BOOST_TEST((result.config->tls->auth == expected), name);
     }
 }
 
-BOOST_AUTO_TEST_CASE(users_and_ignored_keys) {
+BOOST_AUTO_TEST_CASE(every_key_of_the_format) {
     const auto result = parse("basic_auth_users:\n  alice: '" + bcrypt +
-                              "'\nhttp_server_config:\n  http2: true\n"
+                              "'\nhttp_server_config:\n  http2: false\n  headers:\n"
+                              "    X-Frame-Options: deny\n    X-Content-Type-Options: nosniff\n"
+                              "    Content-Security-Policy: default-src 'none'\n"
+                              "    X-XSS-Protection: ''\n"
+                              "rate_limit:\n  interval: 1m30s\n  burst: 5\n"
                               "tls_server_config:\n  cert_file: a\n  key_file: b\n"
-                              "  cipher_suites: [TLS_AES_128_GCM_SHA256]\n");
+                              "  client_auth_type: RequireAndVerifyClientCert\n"
+                              "  client_allowed_sans: [scraper.example, 10.0.0.1]\n"
+                              "  cipher_suites: [TLS_AES_128_GCM_SHA256, "
+                              "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256]\n"
+                              "  curve_preferences: [X25519, CurveP384]\n"
+                              "  prefer_server_cipher_suites: false\n");
     BOOST_TEST_REQUIRE(result.config.has_value(), result.error);
-    BOOST_TEST(result.config->users.at("alice") == bcrypt);
-    BOOST_TEST(result.config->ignored.size() == 2U);
+    const auto& config = *result.config;
+    BOOST_TEST(config.users.at("alice") == bcrypt);
+    BOOST_TEST(!config.http.http2);
+    BOOST_TEST(config.http.headers.size() == 3U); // the blank one is unset
+    BOOST_TEST((config.rate_limit.interval == std::chrono::seconds(90)));
+    BOOST_TEST(config.rate_limit.burst == 5U);
+    const auto& tls = *config.tls;
+    BOOST_TEST_REQUIRE(tls.allowed_sans.has_value());
+    BOOST_TEST(tls.allowed_sans->at(1) == "10.0.0.1");
+    BOOST_TEST(tls.ciphers_tls12 == std::vector<std::string>{"ECDHE-RSA-AES128-GCM-SHA256"});
+    BOOST_TEST(tls.ciphers_tls13 == std::vector<std::string>{"TLS_AES_128_GCM_SHA256"});
+    BOOST_TEST((tls.groups == std::vector<std::string>{"X25519", "P-384"}));
+    BOOST_TEST(!tls.prefer_server_cipher_suites);
+    BOOST_TEST(config.without_effect.empty());
+}
+
+BOOST_AUTO_TEST_CASE(inline_material_and_system_trust) {
+    const auto result = parse("tls_server_config:\n  cert: |\n    -----BEGIN CERTIFICATE-----\n"
+                              "  key: secret\n  client_auth_type: VerifyClientCertIfGiven\n");
+    BOOST_TEST_REQUIRE(result.config.has_value(), result.error);
+    BOOST_TEST(result.config->tls->cert.find("BEGIN CERTIFICATE") != std::string::npos);
+    BOOST_TEST(result.config->tls->key == "secret");
+    BOOST_TEST(result.config->tls->cert_file.empty());
+    BOOST_TEST(result.config->tls->client_ca_file.empty()); // verified against the system's CAs
+}
+
+BOOST_AUTO_TEST_CASE(tls_keys_without_certificate_leave_tls_off) {
+    // As the toolkit: TLS is on only with a certificate, key, CA or client_auth_type.
+    const auto result = parse("tls_server_config:\n  min_version: TLS13\n");
+    BOOST_TEST_REQUIRE(result.config.has_value(), result.error);
+    BOOST_TEST(!result.config->tls.has_value());
+    BOOST_TEST(result.config->without_effect.size() == 1U);
+    // ...but their values are still checked.
+    BOOST_TEST(!parse("tls_server_config:\n  min_version: TLS9\n").config.has_value());
+}
+
+BOOST_AUTO_TEST_CASE(go_durations) {
+    using namespace std::chrono;
+    BOOST_TEST((parse_go_duration("0") == nanoseconds(0)));
+    BOOST_TEST((parse_go_duration("250ms") == milliseconds(250)));
+    BOOST_TEST((parse_go_duration("1.5s") == milliseconds(1500)));
+    BOOST_TEST((parse_go_duration("1h2m3s") == seconds(3723)));
+    BOOST_TEST((parse_go_duration("1000000000") == seconds(1))); // a YAML integer: nanoseconds
+    for (const char* bad : {"", "s", "1x", "-1s", "1..2s", "99999999999999h"}) {
+        BOOST_TEST(!parse_go_duration(bad).has_value(), bad);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(each_mistake_names_its_key) {
@@ -73,7 +128,35 @@ BOOST_AUTO_TEST_CASE(each_mistake_names_its_key) {
         {"tls_server_config:\n  cert_file: a\n  key_file: b\n  min_version: SSL3\n",
          "tls_server_config.min_version"},
         {"tls_server_config:\n  cert_file: a\n  key_file: b\n  cert: inline\n",
-         "tls_server_config.cert"},
+         "tls_server_config.cert: give either"},
+        {"tls_server_config:\n  cert_file: a\n  key_file: b\n  client_ca_file: c\n",
+         "tls_server_config.client_ca_file: a client CA needs"},
+        {"tls_server_config:\n  cert_file: a\n  key_file: b\n  client_ca: c\n"
+         "  client_auth_type: NoClientCert\n",
+         "tls_server_config.client_ca: a client CA needs"},
+        {"tls_server_config:\n  cert_file: a\n  key_file: b\n"
+         "  client_auth_type: VerifyClientCertIfGiven\n  client_allowed_sans: [x]\n",
+         "tls_server_config.client_allowed_sans: needs"},
+        {"tls_server_config:\n  cert_file: a\n  key_file: b\n"
+         "  cipher_suites: [TLS_RSA_WITH_RC4_128_SHA]\n",
+         "\"TLS_RSA_WITH_RC4_128_SHA\" is insecure"},
+        {"tls_server_config:\n  cert_file: a\n  key_file: b\n  cipher_suites: [AES128-SHA]\n",
+         "\"AES128-SHA\" is not a cipher suite name"},
+        {"tls_server_config:\n  cert_file: a\n  key_file: b\n  curve_preferences: [P-256]\n",
+         "tls_server_config.curve_preferences: \"P-256\""},
+        {"tls_server_config:\n  cert_file: a\n  key_file: b\n"
+         "  prefer_server_cipher_suites: maybe\n",
+         "tls_server_config.prefer_server_cipher_suites"},
+        {"http_server_config:\n  headers:\n    Server: x\n", "http_server_config.headers.Server"},
+        {"http_server_config:\n  headers:\n    X-Frame-Options: allow\n",
+         "http_server_config.headers.X-Frame-Options"},
+        {"http_server_config:\n  headers:\n    X-Content-Type-Options: sniff\n",
+         "http_server_config.headers.X-Content-Type-Options"},
+        {"http_server_config:\n  http3: true\n", "http_server_config.http3: unknown key"},
+        {"rate_limit:\n  interval: soon\n", "rate_limit.interval"},
+        {"rate_limit:\n  burst: -1\n", "rate_limit.burst"},
+        {"rate_limit:\n  period: 1s\n", "rate_limit.period: unknown key"},
+        {"basic_auth_users:\n  bob: plain\n  bob: plain\n", "basic_auth_users.bob"},
         {"tls_server_config:\n  cert_file: [a]\n  key_file: b\n", "tls_server_config.cert_file"},
         {"basic_auth_users:\n  bob: plain\n", "basic_auth_users.bob"},
         // Found by the fuzzer: a bare tag is an empty value.

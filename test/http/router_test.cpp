@@ -1,6 +1,7 @@
 #define BOOST_TEST_MODULE http router
 #include "http/router.hpp"
 
+#include <boost/asio/io_context.hpp>
 #include <boost/test/unit_test.hpp>
 
 using namespace lae::http;
@@ -62,4 +63,46 @@ BOOST_FIXTURE_TEST_CASE(other_methods_are_405_with_allow, fixture) {
 
 BOOST_FIXTURE_TEST_CASE(unknown_method_on_unknown_path_is_404, fixture) {
     BOOST_TEST(ask(bh::verb::post, "/nope").result_int() == 404U);
+}
+
+namespace {
+// A guard that refuses every other request with 429, asks for credentials when it has some
+// and marks every answer.
+struct test_guard final : request_guard {
+    int seen = 0;
+    std::shared_ptr<basic_auth> users;
+    std::optional<response> admit(const request&) override {
+        if (++seen % 2 == 0) {
+            return make_response(bh::status::too_many_requests, "text/plain", "429\n");
+        }
+        return std::nullopt;
+    }
+    std::shared_ptr<basic_auth> credentials() const override { return users; }
+    void decorate(response& outgoing) const override { outgoing.set("X-Frame-Options", "deny"); }
+};
+} // namespace
+
+BOOST_FIXTURE_TEST_CASE(guard_answers_first_and_marks_every_answer, fixture) {
+    auto guard = std::make_shared<test_guard>();
+    routes.guard(guard);
+    auto answer = ask(bh::verb::get, "/metrics");
+    BOOST_TEST(answer.result_int() == 200U);
+    BOOST_TEST(answer["X-Frame-Options"] == "deny");
+    answer = ask(bh::verb::get, "/metrics");
+    BOOST_TEST(answer.result_int() == 429U);
+    BOOST_TEST(answer["X-Frame-Options"] == "deny");
+    BOOST_TEST(calls == 1);
+    answer = ask(bh::verb::get, "/nowhere");
+    BOOST_TEST(answer.result_int() == 404U);
+    BOOST_TEST(answer["X-Frame-Options"] == "deny");
+    // Credentials named by the guard (after a reload, say) apply from the next request.
+    boost::asio::io_context loop; // a missing Authorization is decided without bcrypt
+    guard->users = std::make_shared<basic_auth>(
+        loop.get_executor(),
+        std::map<std::string, std::string>{
+            {"alice", "$2y$10$Jcx0EWF9aZbQe5gK7S1IJ.wJ0cOUOjjy1yN2RyBtc7M4hfJE/hkWa"}});
+    guard->seen = 0;
+    answer = ask(bh::verb::get, "/metrics");
+    BOOST_TEST(answer.result_int() == 401U);
+    BOOST_TEST(answer["X-Frame-Options"] == "deny");
 }

@@ -92,4 +92,24 @@ check "busy port exits 1" test "$code" -eq 1
 check "busy port names the address and reason" \
     bash -c '[[ $1 == *"127.0.0.1:'"$PORT"'"* && $1 == *"in use"* ]]' _ "$err"
 
+# The README's Usage section describes every flag and variable --help lists, and its Security
+# section every key of the web configuration.
+readme=$(dirname "$0")/../../README.md
+for flag in $("$EXPORTER" --help | grep -o -- '--[a-z][a-z.-]*' | sort -u); do
+    check "README Usage describes $flag" grep -q -- "\`$flag\`\|($flag)\|\`$flag \`" "$readme"
+done
+for variable in $("$EXPORTER" --help | grep -o 'LINUX_AUDIT_EXPORTER_[A-Z_]*' | sort -u); do
+    short=${variable#LINUX_AUDIT_EXPORTER_}
+    check "README Usage names \$$variable" grep -q -- "$variable\|\.\.\._$short\b" "$readme"
+done
+security_section=$(sed -n '/^## Security/,/^## Deploy/p' "$readme")
+in_security() { grep -qE "(^|[^A-Za-z_-])$1:" <<<"$security_section"; }
+for key in tls_server_config cert_file key_file cert key client_ca client_ca_file \
+    client_auth_type client_allowed_sans min_version max_version cipher_suites \
+    prefer_server_cipher_suites curve_preferences http_server_config http2 headers \
+    Content-Security-Policy X-Frame-Options X-Content-Type-Options X-XSS-Protection \
+    Strict-Transport-Security rate_limit interval burst basic_auth_users; do
+    check "README Security describes the web configuration key $key" in_security "$key"
+done
+
 finish

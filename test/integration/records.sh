@@ -8,7 +8,7 @@
 # scrapes keep being answered; without CAP_AUDIT_READ the collector says so once and the rest
 # works. Everything is restored in a trap: the daemon, rules, settings, the lost counter.
 source "$(dirname "$0")/common.sh"
-require auditd auditctl ausearch setpriv setcap capsh curl promtool
+require auditd auditctl ausearch setpriv setcap capsh curl promtool unshare nsenter ip
 RECORDS_TOOL=${RECORDS_TOOL:?set RECORDS_TOOL to the records_tool binary}
 
 test_uid=65531
@@ -123,6 +123,16 @@ declare -A want=(
 delta() { # delta AFTER NAME LABELS
     echo $(($(series "$1" "$2" "$3") - $(series "$before" "$2" "$3")))
 }
+# await_rise NAME LABELS COUNT [SETTLE]: scrape until NAME{LABELS} rose by COUNT since $before
+# (records arrive asynchronously; at most 10 s), then once more SETTLE seconds later into $after
+await_rise() {
+    local deadline=$((SECONDS + 10))
+    until (($(delta "$(scrape)" "$1" "$2") >= $3)) || ((SECONDS > deadline)); do
+        sleep 0.2
+    done
+    sleep "${4:-0.3}"
+    after=$(scrape)
+}
 deadline=$((SECONDS + 15))
 while :; do
     after=$(scrape)
@@ -170,6 +180,33 @@ done
 check "the daemon's log holds $expected key=(null) sched_yield events, as counted ($(null_from_log))" \
     test "$(null_from_log)" = "$(delta "$after" linux_audit_log_syscall_events_total 'key="(null)",success="yes"')"
 
+# A rule on exit_group: the task exits inside the syscall, so the kernel writes key= but no
+# success=. Each run of the tool ends in exit_group (and makes no other audited syscall with
+# 0 rounds): exactly one event each, under success="unknown", and the keys add up to the
+# SYSCALL records.
+exit_runs=7
+rule -S exit_group -k lae_exit
+at_exit "auditctl -d always,exit -F arch=b64 -F uid=$test_uid -S exit_group -k lae_exit >/dev/null 2>&1 || true"
+before=$(scrape)
+for _ in $(seq "$exit_runs"); do
+    as_test_user "$WORK/records_tool" syscalls 0
+done
+await_rise linux_audit_log_syscall_events_total 'key="lae_exit",success="unknown"' "$exit_runs"
+check "exit_group events counted under success=\"unknown\": exactly $exit_runs ($(delta "$after" linux_audit_log_syscall_events_total 'key="lae_exit",success="unknown"'))" \
+    test "$(delta "$after" linux_audit_log_syscall_events_total 'key="lae_exit",success="unknown"')" = "$exit_runs"
+sum_events() { awk '$1 ~ /^linux_audit_log_syscall_events_total\{/ { s += $2 } END { print s + 0 }' <<<"$1"; }
+events_rise=$(($(sum_events "$after") - $(sum_events "$before")))
+syscall_rise=$(delta "$after" linux_audit_log_records_total 'type="SYSCALL"')
+check "the keys' events rose as much as the SYSCALL records ($events_rise, $syscall_rise)" \
+    test "$events_rise" = "$syscall_rise"
+for _ in $(seq 100); do
+    [[ $(from_log lae_exit) == "$exit_runs" ]] && break
+    sleep 0.2
+done
+check "ausearch -k lae_exit finds $exit_runs, as counted ($(from_log lae_exit))" \
+    test "$(from_log lae_exit)" = "$exit_runs"
+auditctl -d always,exit -F arch=b64 -F uid="$test_uid" -S exit_group -k lae_exit >/dev/null
+
 # User-space login results, as PAM sends them (CAP_AUDIT_WRITE: root here).
 before=$(scrape)
 "$RECORDS_TOOL" user auth failed 5
@@ -178,13 +215,7 @@ before=$(scrape)
 "$RECORDS_TOOL" user login success 4
 declare -A results=(['type="USER_AUTH",res="failed"']=5 ['type="USER_AUTH",res="success"']=3
     ['type="USER_LOGIN",res="failed"']=2 ['type="USER_LOGIN",res="success"']=4)
-deadline=$((SECONDS + 10))
-until (($(delta "$(scrape)" linux_audit_log_user_results_total 'type="USER_LOGIN",res="success"') >= 4)) ||
-    ((SECONDS > deadline)); do
-    sleep 0.2
-done
-sleep 0.3
-after=$(scrape)
+await_rise linux_audit_log_user_results_total 'type="USER_LOGIN",res="success"' 4
 for labels in "${!results[@]}"; do
     check "user results {$labels} rose by exactly ${results[$labels]} ($(delta "$after" linux_audit_log_user_results_total "$labels"))" \
         test "$(delta "$after" linux_audit_log_user_results_total "$labels")" = "${results[$labels]}"
@@ -198,17 +229,29 @@ check "the daemon's log holds 5 failed USER_AUTH, as counted" \
 check "the daemon's log holds 4 successful USER_LOGIN, as counted" \
     test "$(grep '^type=USER_LOGIN' "$log" | grep 'acct="lae-records-test"' | grep -c "res=success'")" = 4
 
+# Only the kernel's records count: a process with CAP_NET_ADMIN (no audit capability) that
+# sends records straight to the collector's socket (port in /proc/net/netlink: protocol 9,
+# group 1, inode of one of the exporter's descriptors) must change nothing.
+before=$(scrape)
+inodes=$(find "/proc/$PID/fd" -lname 'socket:*' -printf '%l\n' | sed 's/[^0-9]//g')
+readlog_port=$(awk -v inodes=" $(echo $inodes) " '$2 == 9 && $4 == "00000001" && index(inodes, " " $10 " ") { print $3 }' /proc/net/netlink)
+check "the collector's read-log socket is in /proc/net/netlink" test -n "$readlog_port"
+as_test_user --inh-caps=+net_admin --ambient-caps=+net_admin "$WORK/records_tool" forge "$readlog_port" 20
+sleep 0.5
+check "forged records (not from the kernel) are not counted" \
+    test "$(delta "$(scrape)" linux_audit_log_user_results_total 'type="USER_LOGIN",res="failed"')" = 0
+
 # The formats with the collector's series in them: promtool's lint, and Python's strict
 # OpenMetrics parser on the linux_audit_log_ families.
 body=$(scrape)
 check "promtool check metrics finds nothing to say with the collector on" \
     bash -c 'promtool check metrics <<<"$1" 2>&1 | { ! grep -q .; }' _ "$body"
 openmetrics=$(curl -s --max-time 10 -H 'Accept: application/openmetrics-text; version=1.0.0' "http://127.0.0.1:$PORT/metrics") || true
-check "the strict OpenMetrics parser reads the five linux_audit_log_ families" /usr/bin/python3 -c '
+check "the strict OpenMetrics parser reads the whole answer, the five linux_audit_log_ families in it" /usr/bin/python3 -c '
 import sys
 from prometheus_client.openmetrics.parser import text_string_to_metric_families
-text = "".join(l + "\n" for l in sys.argv[1].splitlines() if " linux_audit_log_" in l or l.startswith("linux_audit_log_"))
-names = sorted(f.name for f in text_string_to_metric_families(text + "# EOF\n"))
+names = sorted(f.name for f in text_string_to_metric_families(sys.argv[1] + "\n")
+               if f.name.startswith("linux_audit_log_"))
 want = ["linux_audit_log_overflows", "linux_audit_log_records", "linux_audit_log_subscribed",
         "linux_audit_log_syscall_events", "linux_audit_log_user_results"]
 sys.exit(0 if names == want else "families: %s" % names)' "$openmetrics"
@@ -238,13 +281,7 @@ as_test_user "$WORK/records_tool" flood "$flood_seconds" >"$WORK/flood.out"
 wait "$scraper"
 events=$(awk '$1 == "events" { print $2 }' "$WORK/flood.out")
 seconds=$(awk '$1 == "seconds" { print $2 }' "$WORK/flood.out")
-deadline=$((SECONDS + 10))
-until (($(delta "$(scrape)" linux_audit_log_syscall_events_total 'key="lae_rec_flood",success="yes"') >= events)) ||
-    ((SECONDS > deadline)); do
-    sleep 0.2
-done
-sleep 0.5
-after=$(scrape)
+await_rise linux_audit_log_syscall_events_total 'key="lae_rec_flood",success="yes"' "$events" 0.5
 cpu_after=$(awk '{ print $14 + $15 }' "/proc/$PID/stat")
 rss_after=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$PID/status")
 counted=$(delta "$after" linux_audit_log_syscall_events_total 'key="lae_rec_flood",success="yes"')
@@ -309,14 +346,9 @@ check "frozen exporter: fewer events counted than made ($frozen_counted < $froze
 check "frozen exporter: still subscribed" test "$(metric "$after" linux_audit_log_subscribed)" = 1
 before=$after
 as_test_user "$WORK/records_tool" syscalls 25
-deadline=$((SECONDS + 10))
-until (($(delta "$(scrape)" linux_audit_log_syscall_events_total 'key="lae_rec_one",success="yes"') >= 25)) ||
-    ((SECONDS > deadline)); do
-    sleep 0.2
-done
-sleep 0.3
+await_rise linux_audit_log_syscall_events_total 'key="lae_rec_one",success="yes"' 25
 check "after the overflow: reading goes on, exactly 25 more counted" \
-    test "$(delta "$(scrape)" linux_audit_log_syscall_events_total 'key="lae_rec_one",success="yes"')" = 25
+    test "$(delta "$after" linux_audit_log_syscall_events_total 'key="lae_rec_one",success="yes"')" = 25
 stop_exporter "$PID"
 
 # As the container image runs it: uid 65534, both capabilities only as permitted file
@@ -353,6 +385,20 @@ for pair in enabled:linux_audit_enabled backlog_limit:linux_audit_backlog_limit 
         test "$(metric "$body" "${pair#*:}")" = "$(auditctl_status "${pair%%:*}")"
 done
 check "without CAP_AUDIT_READ: health 200" test "$(http_code "http://127.0.0.1:$PORT/healthz")" = 200
+stop_exporter "$PID"
+
+# Outside the host's network namespace the kernel sends no records: joining would succeed and
+# nothing arrive. The exporter must say so once, with the remedy, and report unsubscribed.
+start_exporter other-netns unshare --net bash -c 'ip link set lo up && exec "$0" "$@"' ++ --collector.records
+netns_scrape() { nsenter --net="/proc/$PID/ns/net" curl -sS --max-time 5 "http://127.0.0.1:$PORT/metrics"; }
+body=$(netns_scrape)
+netns_scrape >/dev/null
+check "in another network namespace: linux_audit_log_subscribed 0" test "$(metric "$body" linux_audit_log_subscribed)" = 0
+check "in another network namespace: one log line naming the host network as the remedy" \
+    test "$(grep -c 'records collector: .*network namespace other than the host.*--network=host.*hostNetwork: true.*PrivateNetwork=yes' "$LOG")" = 1
+check "in another network namespace: it does not claim to read the stream" \
+    bash -c '! grep -q "reading the audit read-log group" "$1"' _ "$LOG"
+check "in another network namespace: linux_audit_up 1 all the same" test "$(metric "$body" linux_audit_up)" = 1
 stop_exporter "$PID"
 
 finish

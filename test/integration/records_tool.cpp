@@ -7,6 +7,9 @@
 //   records_tool flood SECONDS [RATE]
 //                                   getpriority() as fast as possible (or RATE a second) for
 //                                   SECONDS; prints "events N" and "seconds S"
+//   records_tool forge PORT N       sends N forged USER_LOGIN res=failed records straight to
+//                                   netlink port PORT (needs CAP_NET_ADMIN, not an audit one):
+//                                   the collector must ignore what the kernel did not send
 // The syscalls go straight through syscall(2), so that no library caches or skips them.
 #include <cerrno>
 #include <chrono>
@@ -116,6 +119,33 @@ int flood(double seconds, long rate) {
     return 0;
 }
 
+int forge(unsigned port, long count) {
+    const int fd = ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
+    if (fd < 0) {
+        std::perror("netlink audit socket");
+        return 1;
+    }
+    sockaddr_nl to{};
+    to.nl_family = AF_NETLINK;
+    to.nl_pid = port;
+    const std::string text =
+        "audit(1.000:1): pid=1 uid=0 msg='op=login acct=\"lae-forged\" res=failed'";
+    char message[512] = {};
+    auto* header = reinterpret_cast<nlmsghdr*>(message);
+    header->nlmsg_len = static_cast<std::uint32_t>(NLMSG_LENGTH(text.size() + 1));
+    header->nlmsg_type = static_cast<std::uint16_t>(audit_user_login);
+    std::memcpy(message + NLMSG_HDRLEN, text.c_str(), text.size() + 1);
+    for (long i = 0; i < count; ++i) {
+        if (::sendto(fd, message, header->nlmsg_len, 0, reinterpret_cast<sockaddr*>(&to),
+                     sizeof to) < 0) {
+            std::perror("sendto");
+            return 1;
+        }
+    }
+    ::close(fd);
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -129,7 +159,10 @@ int main(int argc, char** argv) {
     if (mode == "flood" && (argc == 3 || argc == 4)) {
         return flood(std::atof(argv[2]), argc == 4 ? std::atol(argv[3]) : 0);
     }
+    if (mode == "forge" && argc == 4) {
+        return forge(static_cast<unsigned>(std::atol(argv[2])), std::atol(argv[3]));
+    }
     std::fprintf(stderr, "usage: records_tool syscalls N | user auth|login success|failed N | "
-                         "flood SECONDS [RATE]\n");
+                         "flood SECONDS [RATE] | forge PORT N\n");
     return 2;
 }

@@ -82,8 +82,9 @@ BOOST_AUTO_TEST_CASE(syscall_events_by_key_and_success) {
     counts.count(AUDIT_SYSCALL, syscall("no", "\"lae_one\""));
     counts.count(AUDIT_SYSCALL, syscall("yes", "6C61655F61016C61655F62")); // two keys
     counts.count(AUDIT_SYSCALL, syscall("no", "(null)"));
-    // A SYSCALL record without success= (no exit recorded) is a record, not an event.
-    counts.count(AUDIT_SYSCALL, "audit(1.2:3): arch=c000003e syscall=59 key=\"lae_one\"");
+    // A SYSCALL record without success=: the task exited inside the syscall (exit_group).
+    // Still an event of its rule's key, success="unknown".
+    counts.count(AUDIT_SYSCALL, "audit(1.2:3): arch=c000003e syscall=231 key=\"lae_one\"");
     // Only SYSCALL records are events, whatever their text says.
     counts.count(AUDIT_PATH, syscall("yes", "\"lae_one\""));
     const auto body = render(counts);
@@ -103,7 +104,39 @@ BOOST_AUTO_TEST_CASE(syscall_events_by_key_and_success) {
         has_line(body, "linux_audit_log_syscall_events_total{key=\"(null)\",success=\"yes\"} 0"));
     BOOST_TEST(
         has_line(body, "linux_audit_log_syscall_events_total{key=\"lae_a\",success=\"no\"} 0"));
+    BOOST_TEST(has_line(
+        body, "linux_audit_log_syscall_events_total{key=\"lae_one\",success=\"unknown\"} 1"));
+    // "unknown" only once seen: no rule but one on exit_group has it.
+    BOOST_TEST(body.find("{key=\"lae_a\",success=\"unknown\"}") == std::string::npos);
     BOOST_TEST(has_line(body, "linux_audit_log_records_total{type=\"SYSCALL\"} 7"));
+}
+
+BOOST_AUTO_TEST_CASE(every_syscall_record_counts_under_its_keys) {
+    // As the kernel writes them: success= only when the syscall returned.
+    record_counts counts(512);
+    counts.count(AUDIT_SYSCALL, syscall("yes", "\"lae_a\""));
+    counts.count(AUDIT_SYSCALL, syscall("no", "(null)"));
+    counts.count(AUDIT_SYSCALL,
+                 "audit(1.2:3): arch=c000003e syscall=231 items=0 ppid=1 pid=2 comm=\"t\" "
+                 "exe=\"/t\" subj=unconfined key=\"lae_exit\"");
+    counts.count(AUDIT_SYSCALL, "audit(1.2:3): arch=c000003e syscall=60 pid=2 key=(null)");
+    const auto body = render(counts);
+    BOOST_TEST(
+        has_line(body,
+                 "linux_audit_log_syscall_events_total{key=\"lae_exit\",success=\"unknown\"} 1"),
+        body);
+    BOOST_TEST(has_line(
+        body, "linux_audit_log_syscall_events_total{key=\"(null)\",success=\"unknown\"} 1"));
+    double events = 0;
+    for (std::size_t at = 0;
+         (at = body.find("\nlinux_audit_log_syscall_events_total{", at)) != std::string::npos;
+         ++at) {
+        events += std::stod(body.substr(body.find("} ", at) + 2));
+    }
+    BOOST_TEST(events == 4.0); // the keys add up to the SYSCALL records
+    BOOST_TEST(body.find("unknown: the syscall did not return, e.g. exit_group") !=
+               std::string::npos);
+    BOOST_TEST(has_line(body, "linux_audit_log_records_total{type=\"SYSCALL\"} 4"));
 }
 
 BOOST_AUTO_TEST_CASE(keys_past_the_cap_count_under_other) {
@@ -225,6 +258,9 @@ BOOST_AUTO_TEST_CASE(types_past_their_cap_count_under_other) {
     }
     const auto body = render(counts);
     BOOST_TEST(has_line(body, "linux_audit_log_records_total{type=\"(other)\"} 36"), body);
+    // and the HELP says so
+    BOOST_TEST(body.find("past 64 distinct unknown numbers outside 1000-2999, under "
+                         "type=\"(other)\"") != std::string::npos);
     BOOST_TEST(has_line(body, "linux_audit_log_records_total{type=\"3063\"} 1"));
 }
 
@@ -262,4 +298,19 @@ BOOST_AUTO_TEST_CASE(counting_known_records_does_not_allocate) {
     const auto body = render(counts);
     BOOST_TEST(
         has_line(body, "linux_audit_log_syscall_events_total{key=\"lae_a\",success=\"no\"} 10001"));
+}
+
+BOOST_AUTO_TEST_CASE(read_errors_are_logged_first_then_once_an_interval) {
+    using namespace std::chrono_literals;
+    log_throttle throttle(10min);
+    const log_throttle::clock::time_point start{};
+    BOOST_TEST(throttle.admit(start)); // the first one at once
+    BOOST_TEST(throttle.suppressed() == 0U);
+    BOOST_TEST(!throttle.admit(start + 1s));
+    BOOST_TEST(!throttle.admit(start + 9min));
+    BOOST_TEST(throttle.admit(start + 10min)); // then with how many were left out
+    BOOST_TEST(throttle.suppressed() == 2U);
+    BOOST_TEST(!throttle.admit(start + 11min));
+    BOOST_TEST(throttle.admit(start + 1h));
+    BOOST_TEST(throttle.suppressed() == 1U);
 }

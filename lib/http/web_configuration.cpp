@@ -1,0 +1,204 @@
+#include "http/web_configuration.hpp"
+
+#include "logging/logging.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace lae::http {
+namespace {
+
+constexpr auto check_every = std::chrono::seconds(1);
+constexpr auto retry_every = std::chrono::seconds(10);
+
+bool same_rate_limit(const config::rate_limit_settings& a, const config::rate_limit_settings& b) {
+    return a.interval == b.interval && a.burst == b.burst;
+}
+
+} // namespace
+
+token_bucket::token_bucket(std::chrono::nanoseconds interval, unsigned burst, clock::time_point now)
+    : interval_(interval), burst_(burst), tokens_(burst), updated_(now) {}
+
+bool token_bucket::take(clock::time_point now, std::chrono::seconds& retry_after) {
+    if (now > updated_) {
+        const double gained = std::chrono::duration<double>(now - updated_) /
+                              std::chrono::duration<double>(interval_);
+        tokens_ = std::min(burst_, tokens_ + gained);
+        updated_ = now;
+    }
+    if (tokens_ >= 1.0) {
+        tokens_ -= 1.0;
+        return true;
+    }
+    const double wait =
+        (1.0 - tokens_) * std::chrono::duration<double>(interval_).count(); // seconds
+    retry_after = std::chrono::seconds(std::max<long long>(1, std::llround(std::ceil(wait))));
+    return false;
+}
+
+web_configuration::web_configuration(std::string path, boost::asio::any_io_executor loop)
+    : path_(std::move(path)), loop_(std::move(loop)) {}
+
+web_configuration::stamps web_configuration::stamps_of(const config::web_config& config) const {
+    stamps result{};
+    std::array<const std::string*, 4> files = {&path_, nullptr, nullptr, nullptr};
+    if (config.tls) {
+        files[1] = &config.tls->cert_file;
+        files[2] = &config.tls->key_file;
+        files[3] = &config.tls->client_ca_file;
+    }
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        struct stat info {};
+        if (files[i] != nullptr && !files[i]->empty() && ::stat(files[i]->c_str(), &info) == 0) {
+            result[i] = stamp{info.st_mtim, info.st_size, info.st_ino};
+        }
+    }
+    return result;
+}
+
+bool web_configuration::apply(std::string& error, bool first) {
+    auto loaded = config::load_web_config(path_);
+    if (!loaded.config) {
+        error = loaded.error;
+        return false;
+    }
+    auto& next = *loaded.config;
+    // Read before the files, so that a change while we read them is seen next time.
+    const auto next_stamps = stamps_of(next);
+    std::shared_ptr<boost::asio::ssl::context> context;
+    if (next.tls) {
+        context = make_tls_context(*next.tls, refusals_, error);
+        if (!context) {
+            error = path_ + ": " + error;
+            return false;
+        }
+    }
+    if (!first && static_cast<bool>(context) != static_cast<bool>(context_)) {
+        error = path_ + ": turning TLS " + (context ? "on" : "off") +
+                " needs a restart (the listeners keep their protocol)";
+        return false;
+    }
+    // One basic_auth for the whole run (its worker threads and failure budgets stay); new
+    // users are handed to it, unchanged ones keep their cache.
+    if (!next.users.empty() && !users_) {
+        users_ = std::make_shared<basic_auth>(loop_, next.users);
+    } else if (users_ && next.users != config_.users) {
+        users_->reload(next.users);
+    }
+    if (next.rate_limit.interval.count() == 0) {
+        bucket_.reset();
+    } else if (!bucket_ || !same_rate_limit(next.rate_limit, config_.rate_limit)) {
+        bucket_.emplace(next.rate_limit.interval, next.rate_limit.burst, clock::now());
+    }
+    context_ = std::move(context);
+    config_ = std::move(next);
+    loaded_ = next_stamps;
+    return true;
+}
+
+std::string web_configuration::load() {
+    std::string error;
+    if (!apply(error, true)) {
+        if (error.find("Permission denied") != std::string::npos) {
+            error += " (the exporter reads its web configuration as user " +
+                     std::to_string(::geteuid()) +
+                     " without CAP_DAC_OVERRIDE, at start and at every reload: make the files "
+                     "readable by that user, e.g. group-readable by its group)";
+        }
+        return error;
+    }
+    checked_ = clock::now();
+    for (const auto& key : config_.without_effect) {
+        logging::warn("web configuration " + path_ + ": " + key +
+                      " has no effect without a certificate (TLS stays off)");
+    }
+    if (context_ && config_.http.http2) {
+        logging::info("web configuration: http_server_config.http2 is true, but this exporter "
+                      "serves HTTP/1.1 only (which every Prometheus speaks)");
+    }
+    if (bucket_ && config_.rate_limit.burst == 0) {
+        logging::warn("web configuration: rate_limit.burst is 0, so every request is refused "
+                      "with 429 (as the exporter-toolkit does)");
+    }
+    return {};
+}
+
+std::string web_configuration::summary() const {
+    std::string text =
+        std::string("TLS ") + (context_ ? "on" : "off") + ", basic authentication " +
+        (config_.users.empty() ? std::string("off")
+                               : "for " + std::to_string(config_.users.size()) + " user(s)");
+    if (config_.tls && config_.tls->allowed_sans) {
+        text += ", client certificates limited to " +
+                std::to_string(config_.tls->allowed_sans->size()) + " SAN(s)";
+    }
+    if (!config_.http.headers.empty()) {
+        text += ", " + std::to_string(config_.http.headers.size()) + " extra header(s)";
+    }
+    if (bucket_) {
+        text += ", rate limit " + std::to_string(config_.rate_limit.burst) + " burst, one per " +
+                std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   config_.rate_limit.interval)
+                                   .count()) +
+                " ms";
+    }
+    return text;
+}
+
+void web_configuration::refresh(clock::time_point now) {
+    if (now - checked_ < check_every) {
+        return;
+    }
+    checked_ = now;
+    const bool changed = !(stamps_of(config_) == loaded_);
+    const bool retry = failing_ && now - failed_at_ >= retry_every;
+    if (!changed && !retry) {
+        return;
+    }
+    std::string error;
+    if (apply(error, false)) {
+        failing_ = false;
+        last_error_.clear();
+        logging::info("web configuration " + path_ + " reloaded: " + summary());
+        return;
+    }
+    failing_ = true;
+    failed_at_ = now;
+    // The same error again is said once every ten minutes; a new one at once.
+    if (error != last_error_ || now - error_logged_ >= std::chrono::minutes(10)) {
+        last_error_ = error;
+        error_logged_ = now;
+        logging::error("web configuration changed but cannot be used (" + error +
+                       "); still serving with the previous one, retrying every 10 s");
+    }
+}
+
+std::shared_ptr<boost::asio::ssl::context> web_configuration::current() {
+    refresh(clock::now());
+    return context_;
+}
+
+// The rate limit comes first, as in the toolkit; the router then checks credentials().
+std::optional<response> web_configuration::admit(const request& /*incoming*/) {
+    const auto now = clock::now();
+    refresh(now);
+    std::chrono::seconds retry_after{};
+    if (bucket_ && !bucket_->take(now, retry_after)) {
+        auto answer = make_response(beast_http::status::too_many_requests,
+                                    "text/plain; charset=utf-8", "429 too many requests\n");
+        answer.set(beast_http::field::retry_after, std::to_string(retry_after.count()));
+        return answer;
+    }
+    return std::nullopt;
+}
+
+void web_configuration::decorate(response& outgoing) const {
+    for (const auto& [name, value] : config_.http.headers) {
+        outgoing.set(name, value);
+    }
+}
+
+} // namespace lae::http
