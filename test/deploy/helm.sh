@@ -99,4 +99,12 @@ for bad in porrt=1 logLevel=verbose probes.type=exec serviceMonitor.scheme=ftp k
     check "schema refuses $bad" grep -q "schema" <<<"$out"
 done
 
+# The sidecar example (run for real by scripts/build-image): valid, host PID, and only the
+# exporter container holds capabilities.
+sidecar=$here/../../deploy/kubernetes/sidecar-pod.yaml
+check "sidecar example: passes the schema check" node "$here/validate-k8s.mjs" <"$sidecar"
+check "sidecar example: hostPID" grep -q '^  hostPID: true$' "$sidecar"
+check "sidecar example: one container adds AUDIT_CONTROL and AUDIT_WRITE, the app none" bash -c \
+    '[[ $(grep -c "add: \[AUDIT_CONTROL, AUDIT_WRITE\]" "$1") -eq 1 && $(grep -c "add:" "$1") -eq 1 ]]' _ "$sidecar"
+
 finish
