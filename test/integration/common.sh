@@ -135,6 +135,27 @@ start_exporter() {
     PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$LOG" | head -n1)
 }
 
+# start_prometheus JOB: a real Prometheus server (Debian package) on a free loopback port,
+# scraping the exporter started last ($PORT) every second as job JOB; sets PROM_URL. It is
+# stopped at exit like the exporters.
+start_prometheus() {
+    local prom_port
+    prom_port=$(free_port)
+    cat >"$WORK/prometheus.yml" <<YAML
+global:
+  scrape_interval: 1s
+  scrape_timeout: 1s
+scrape_configs:
+  - job_name: $1
+    static_configs:
+      - targets: ['127.0.0.1:$PORT']
+YAML
+    prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/tsdb" \
+        --web.listen-address="127.0.0.1:$prom_port" >"$WORK/prometheus.log" 2>&1 &
+    started_pids+=("$!")
+    PROM_URL=http://127.0.0.1:$prom_port
+}
+
 scrape() { curl -sS --max-time 5 "http://127.0.0.1:$PORT${1:-/metrics}"; }
 http_code() { curl -s -o /dev/null --max-time 5 -w '%{http_code}' "$@"; }
 

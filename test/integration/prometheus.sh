@@ -7,22 +7,10 @@ require prometheus curl auditctl ss
 
 start_exporter scraped ++ --log-level=debug
 
-prom_port=$(free_port)
-cat >"$WORK/prometheus.yml" <<YAML
-global:
-  scrape_interval: 1s
-  scrape_timeout: 1s
-scrape_configs:
-  - job_name: linux-audit
-    static_configs:
-      - targets: ['127.0.0.1:$PORT']
-YAML
-prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/tsdb" \
-    --web.listen-address="127.0.0.1:$prom_port" >"$WORK/prometheus.log" 2>&1 &
-started_pids+=("$!")
+start_prometheus linux-audit
 
 query() { # query PROMQL: the first result's value, empty when none
-    curl -sS --max-time 5 -G "http://127.0.0.1:$prom_port/api/v1/query" --data-urlencode "query=$1" |
+    curl -sS --max-time 5 -G "$PROM_URL/api/v1/query" --data-urlencode "query=$1" |
         sed -n 's/.*"value":\[[0-9.]*,"\([^"]*\)"\].*/\1/p'
 }
 

@@ -1,0 +1,1 @@
+(import 'linux-audit.libsonnet')
