@@ -26,7 +26,9 @@ RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DLAE_STATIC=ON -DLAE_BUILD_
     && strip -o /linux-audit-exporter /build/linux-audit-exporter \
     # Permitted, not effective: a non-root user gets CAP_AUDIT_CONTROL when the container is
     # given it (--cap-add AUDIT_CONTROL), and still starts, and says what is missing, when not.
-    && setcap cap_audit_control+p /linux-audit-exporter
+    # CAP_AUDIT_READ likewise, for the records collector (--cap-add AUDIT_READ); the exporter
+    # keeps it only when that collector is on.
+    && setcap cap_audit_control,cap_audit_read+p /linux-audit-exporter
 
 FROM scratch
 ARG VERSION=0.1.0

@@ -15,12 +15,12 @@
 #include "lae/version.hpp"
 #include "logging/logging.hpp"
 #include "metrics/process_collector.hpp"
+#include "metrics/record_collector.hpp"
 #include "security/privileges.hpp"
+#include "service/lifecycle.hpp"
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <csignal>
+#include <chrono>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -75,8 +75,15 @@ int main(int argc, char** argv) {
     }
 
     const metrics::process_collector process;
+    std::unique_ptr<metrics::records_collector> records;
+    if (settings.collector_records) {
+        records = std::make_unique<metrics::records_collector>(context.get_executor(),
+                                                               settings.records_max_keys);
+        records->open(); // before the drop: a forced receive buffer needs CAP_NET_ADMIN
+    }
     http::router routes;
-    routes.add(settings.metrics_path, handlers::metrics_handler(kernel, process, kernel_hz));
+    routes.add(settings.metrics_path,
+               handlers::metrics_handler(kernel, process, kernel_hz, records.get()));
     routes.add(settings.health_path, handlers::health_handler(kernel));
     if (settings.metrics_path != "/" && settings.health_path != "/") {
         routes.add("/", handlers::landing_page(settings.metrics_path, settings.health_path));
@@ -101,7 +108,8 @@ int main(int argc, char** argv) {
             }
         }
         if (!web.config->users.empty()) {
-            routes.require(std::make_shared<http::basic_auth>(web.config->users));
+            routes.require(
+                std::make_shared<http::basic_auth>(context.get_executor(), web.config->users));
         }
         logging::info(std::string("web configuration ") + settings.web_config_file + ": TLS " +
                       (tls ? "on" : "off") + ", basic authentication " +
@@ -126,7 +134,11 @@ int main(int argc, char** argv) {
     // that capability effective when it is only permitted (a file capability), and it must
     // come before the audit socket opens: the kernel checks the capabilities the socket was
     // opened with, not only the caller's.
-    logging::info(security::drop_privileges(server.local_endpoint().port() < 1024));
+    logging::info(
+        security::drop_privileges(server.local_endpoint().port() < 1024, records != nullptr));
+    if (records) {
+        records->start();
+    }
     if (const auto error = kernel.open()) {
         logging::error("cannot open the audit netlink socket: " + audit::explain(error));
     }
@@ -144,29 +156,13 @@ int main(int argc, char** argv) {
         }
     });
 
-    asio::signal_set signals(context, SIGINT, SIGTERM);
-    asio::steady_timer grace(context);
-    signals.async_wait([&](const boost::system::error_code& error, int signal_number) {
-        if (error) {
-            return;
-        }
-        logging::info(std::string("received ") + (signal_number == SIGINT ? "SIGINT" : "SIGTERM") +
-                      ", finishing responses in flight and exiting");
-        // Whatever still runs after this is cut short, so that we exit within a second. Armed
-        // first: stop() may drain at once and cancel it.
-        grace.expires_after(std::chrono::milliseconds(900));
-        grace.async_wait([&](const boost::system::error_code& wait_error) {
-            if (!wait_error) {
-                context.stop();
-            }
-        });
-        server.stop([&] {
-            kernel.close();
-            grace.cancel();
-        });
-    });
-
-    context.run();
+    // Longer than the audit timeout: a scrape waiting for a slow kernel still gets its answer.
+    service::lifecycle life(context, kernel, settings.audit_timeout + std::chrono::seconds(1));
+    life.add(server);
+    if (records) {
+        life.add_stop([&records] { records->stop(); });
+    }
+    life.run(); // returns with nothing pending: everything above may now go, in any order
     logging::info("stopped");
     return EXIT_SUCCESS;
 }

@@ -28,13 +28,19 @@
 
     // Scrape failures.
     exporterDownFor: '5m',
-    // Opt-in: alert when the target is gone altogether (no up series: the job was renamed,
-    // the DaemonSet deleted, service discovery lost the host). Leave off where targets come
-    // and go by design (autoscaled nodes), since a removed host then alerts for a day.
-    exporterAbsentAlert: false,
+    // No target at all matches the selector (absent(up{...})): the scrape job was renamed or
+    // removed, or the selector does not match it, so no other alert can fire. On by default:
+    // it only fires when every target is gone, so targets coming and going do not trip it.
+    // In a Prometheus that sees several clusters it fires only when none has a target.
+    exporterAbsentAlert: true,
     exporterAbsentFor: '15m',
+    // Opt-in: one alert per target that vanished (no up series: the DaemonSet pod deleted,
+    // service discovery lost the host) while others remain. Leave off where targets come and
+    // go by design (autoscaled nodes), since a removed host then alerts for the lookback.
+    exporterTargetVanishedAlert: false,
+    exporterTargetVanishedFor: '15m',
     // How long a target that vanished keeps alerting (it counts as known for this long).
-    exporterAbsentLookback: '1d',
+    exporterTargetVanishedLookback: '1d',
 
     statusUnavailableFor: '5m',
     auditDisabledFor: '10m',
@@ -49,6 +55,9 @@
     backlogPeakWindow: '5m',
     backlogNearLimitRatio: 0.8,
     backlogNearLimitFor: '2m',
+    // keep_firing_for: peaks that recur (every few minutes, each leaving the window before
+    // the next) are one incident, one alert, not one alert per peak.
+    backlogNearLimitKeepFiringFor: '15m',
 
     tasksWaitingWindow: '5m',
     tasksWaitingFor: '2m',

@@ -3,9 +3,11 @@
 #include "audit/advice.hpp"
 #include "logging/logging.hpp"
 
+#include <algorithm>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/asio/post.hpp>
+#include <cstring>
 #include <fcntl.h>
 #include <linux/netlink.h>
 
@@ -175,8 +177,8 @@ void client::fail_all(const error_code& error) {
 
 void client::receive() {
     receiving_ = true;
-    socket_.async_receive(
-        asio::buffer(receive_buffer_),
+    socket_.async_receive_from(
+        asio::buffer(receive_buffer_), sender_,
         [this, generation = socket_generation_](const error_code& error, std::size_t size) {
             // A receive from a socket since closed and replaced is over.
             if (generation == socket_generation_) {
@@ -195,7 +197,13 @@ void client::on_receive(const error_code& error, std::size_t size) {
         return;
     }
     if (!error) {
-        const auto parsed = parse_datagram(std::span(receive_buffer_.data(), size));
+        sockaddr_nl from{};
+        std::memcpy(&from, sender_.data(), std::min(sizeof from, sender_.size()));
+        const auto parsed = parse_datagram(std::span(receive_buffer_.data(), size), from.nl_pid);
+        if (parsed.foreign) {
+            logging::debug("ignored a datagram from port id " + std::to_string(from.nl_pid) +
+                           " on the audit socket: not from the kernel");
+        }
         for (const auto& reply : parsed.messages) {
             dispatch(reply);
         }

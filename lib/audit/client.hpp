@@ -88,6 +88,7 @@ private:
     // One reply part at most: a datagram holds one status, or one rule (tens of bytes to a few
     // KiB; a rule with many long paths stays well below 64 KiB).
     std::vector<std::byte> receive_buffer_;
+    boost::asio::generic::raw_protocol::endpoint sender_; // of the datagram being received
 };
 
 } // namespace lae::audit

@@ -1,6 +1,9 @@
 #include "audit/protocol.hpp"
 
+#include <algorithm>
 #include <array>
+#include <climits>
+#include <cstdlib>
 #include <cstring>
 #include <linux/audit.h>
 #include <linux/netlink.h>
@@ -49,7 +52,9 @@ message classify(const nlmsghdr& header, std::span<const std::byte> payload) {
         const int code = load<int>(payload, 0);
         result.kind = code == 0 ? message_kind::ack : message_kind::error;
         // The kernel sends -errno; a positive or absurd value is still an error, not an ack.
-        result.error_number = code < 0 ? -code : code;
+        // Negated in 64 bits: -INT_MIN does not fit in an int (undefined behaviour).
+        const auto magnitude = std::llabs(static_cast<long long>(code));
+        result.error_number = static_cast<int>(std::min<long long>(magnitude, INT_MAX));
         break;
     }
     case NLMSG_DONE:
@@ -100,8 +105,14 @@ status parse_status_payload(std::span<const std::byte> payload) noexcept {
     return result;
 }
 
-parse_result parse_datagram(std::span<const std::byte> bytes) {
+parse_result parse_datagram(std::span<const std::byte> bytes, std::uint32_t sender_port_id) {
     parse_result result;
+    if (sender_port_id != 0) {
+        // Not from the kernel: another process may send to our port id, and its "replies"
+        // must not answer our queries.
+        result.foreign = true;
+        return result;
+    }
     std::size_t offset = 0;
     while (bytes.size() - offset >= sizeof(nlmsghdr)) {
         const auto header = load<nlmsghdr>(bytes, offset);

@@ -55,6 +55,7 @@ struct message {
 struct parse_result {
     std::vector<message> messages;
     bool truncated = false;
+    bool foreign = false; // sent by a process, not the kernel: no messages taken from it
 };
 
 // A request with no payload (AUDIT_GET, AUDIT_LIST_RULES), flags NLM_F_REQUEST.
@@ -64,7 +65,9 @@ std::size_t encode_request(std::uint16_t type, std::uint32_t sequence,
                            std::span<std::byte, request_size> out) noexcept;
 
 // Splits a datagram as received from the socket into messages. Never reads past `bytes`.
-parse_result parse_datagram(std::span<const std::byte> bytes);
+// `sender_port_id` is the nl_pid of the datagram's source address: only the kernel's (0) is
+// parsed.
+parse_result parse_datagram(std::span<const std::byte> bytes, std::uint32_t sender_port_id = 0);
 
 // Parses a struct audit_status payload of any length: fields the payload does not fully
 // cover are left empty, bytes beyond the known struct are ignored.

@@ -19,6 +19,7 @@ struct setting {
     const char* flag;
     const char* environment_suffix;
     const char* help;
+    bool is_switch = false; // may be given without a value: --flag means --flag=true
 };
 
 constexpr std::array settings = {
@@ -42,6 +43,13 @@ constexpr std::array settings = {
     setting{"max-connections", "MAX_CONNECTIONS",
             "most client connections at once; past it the longest idle one is closed "
             "(default 512)"},
+    setting{"collector.records", "COLLECTOR_RECORDS",
+            "count every audit record the kernel emits, by type, rule key and login result "
+            "(needs CAP_AUDIT_READ too; true or false, default false)",
+            true},
+    setting{"collector.records.max-keys", "COLLECTOR_RECORDS_MAX_KEYS",
+            "most distinct rule keys the records collector labels; the rest count under "
+            "key=\"(other)\" (default 512)"},
 };
 
 std::string environment_name(const setting& s) {
@@ -60,7 +68,11 @@ po::options_description describe() {
         help += environment_name(s);
         help += ": ";
         help += s.help;
-        add(s.flag, po::value<std::string>()->value_name("VALUE"), help.c_str());
+        auto* value = po::value<std::string>()->value_name("VALUE");
+        if (s.is_switch) {
+            value->implicit_value("true");
+        }
+        add(s.flag, value, help.c_str());
     }
     // The Prometheus ecosystem spells these with dots; accept both spellings.
     add("log.level", po::value<std::string>()->value_name("VALUE"), "same as --log-level");
@@ -138,6 +150,20 @@ std::string apply(options& out, const std::string& flag, const std::string& valu
             return "expected a number from 1 to 100000";
         }
         out.max_connections = *parsed;
+    } else if (flag == "collector.records") {
+        if (value == "true" || value == "1") {
+            out.collector_records = true;
+        } else if (value == "false" || value == "0") {
+            out.collector_records = false;
+        } else {
+            return "expected true or false";
+        }
+    } else if (flag == "collector.records.max-keys") {
+        const auto parsed = parse_integer<std::size_t>(value);
+        if (!parsed || *parsed == 0 || *parsed > 100000) {
+            return "expected a number from 1 to 100000";
+        }
+        out.records_max_keys = *parsed;
     }
     return {};
 }

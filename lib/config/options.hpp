@@ -28,7 +28,9 @@ struct options {
     std::chrono::milliseconds audit_timeout{1000};
     std::optional<unsigned> kernel_hz; // empty: read from the kernel's config
     std::size_t max_connections = 512;
-    std::string web_config_file; // empty: plain HTTP, no authentication
+    std::string web_config_file;        // empty: plain HTTP, no authentication
+    bool collector_records = false;     // --collector.records: count the record stream
+    std::size_t records_max_keys = 512; // distinct rule keys before key="(other)"
 };
 
 enum class outcome {

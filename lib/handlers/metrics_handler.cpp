@@ -35,6 +35,7 @@ struct metrics_handler::state {
     audit::client* kernel;
     const metrics::process_collector* process;
     std::optional<unsigned> kernel_hz;
+    const metrics::records_collector* records; // null unless --collector.records
     std::optional<batch> current;
 
     void start_batch(const std::shared_ptr<state>& self);
@@ -42,8 +43,9 @@ struct metrics_handler::state {
 };
 
 metrics_handler::metrics_handler(audit::client& kernel, const metrics::process_collector& process,
-                                 std::optional<unsigned> kernel_hz)
-    : state_(std::make_shared<state>(state{&kernel, &process, kernel_hz, std::nullopt})) {}
+                                 std::optional<unsigned> kernel_hz,
+                                 const metrics::records_collector* records)
+    : state_(std::make_shared<state>(state{&kernel, &process, kernel_hz, records, std::nullopt})) {}
 
 void metrics_handler::operator()(const http::request& incoming,
                                  const http::responder& respond) const {
@@ -90,11 +92,15 @@ void metrics_handler::state::finish_batch() {
     std::vector<metrics::family> families;
     families.reserve(32);
     metrics::collect_audit(families, done.answers);
+    if (records != nullptr) {
+        records->collect(families);
+    }
     families.push_back(metrics::build_info_family());
     process->collect(families);
 
-    // Each variant (format x encoding) is rendered at most once for the whole batch.
-    std::array<std::optional<std::string>, 4> bodies;
+    // Each variant (format x encoding) is rendered at most once for the whole batch, and its
+    // answers share those bytes (no copy per waiter).
+    std::array<std::shared_ptr<const std::string>, 4> bodies;
     std::array<bool, 4> compressed{};
     for (auto& w : done.waiters) {
         const auto index = static_cast<std::size_t>(w.format) * 2 + (w.gzip ? 1U : 0U);
@@ -108,10 +114,11 @@ void metrics_handler::state::finish_batch() {
                     compressed[index] = true;
                 }
             }
-            bodies[index] = std::move(body);
+            bodies[index] = std::make_shared<const std::string>(std::move(body));
         }
-        auto answer = http::make_response(http::beast_http::status::ok,
-                                          metrics::content_type(w.format), *bodies[index]);
+        http::response answer{http::beast_http::status::ok, 11};
+        answer.set(http::beast_http::field::content_type, metrics::content_type(w.format));
+        answer.body() = bodies[index];
         if (compressed[index]) {
             answer.set(http::beast_http::field::content_encoding, "gzip");
         }

@@ -6,6 +6,7 @@
 #include "audit/client.hpp"
 #include "http/message.hpp"
 #include "metrics/process_collector.hpp"
+#include "metrics/record_collector.hpp"
 
 #include <memory>
 #include <optional>
@@ -15,7 +16,8 @@ namespace lae::handlers {
 class metrics_handler {
 public:
     metrics_handler(audit::client& kernel, const metrics::process_collector& process,
-                    std::optional<unsigned> kernel_hz);
+                    std::optional<unsigned> kernel_hz,
+                    const metrics::records_collector* records = nullptr);
 
     void operator()(const http::request& incoming, const http::responder& respond) const;
 

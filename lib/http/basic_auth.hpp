@@ -1,31 +1,76 @@
 // HTTP basic authentication against bcrypt hashes (the web configuration's basic_auth_users).
+// bcrypt costs tens to hundreds of milliseconds of CPU by design, so it never runs on the event
+// loop: checks go to a small pool of worker threads and their verdicts are posted back. Every
+// other piece of state (the cache of credentials that passed, the per-client failure budget)
+// lives on the event loop's thread only, without locks.
 #pragma once
 
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <chrono>
+#include <cstddef>
+#include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 
 namespace lae::http {
 
 class basic_auth {
 public:
-    explicit basic_auth(std::map<std::string, std::string> users);
+    struct limits {
+        std::size_t workers = 0;       // bcrypt threads; 0: half the CPUs, from 1 to 4
+        std::size_t max_in_flight = 0; // checks queued or running; 0: 2 per worker
+        // Each client address may fail this many checks in a row at once, then one more per
+        // `refill`; beyond that it gets 429 with Retry-After (its cached credentials still
+        // pass: a scrape is never locked out by someone guessing from the same address).
+        unsigned failure_burst = 5;
+        std::chrono::milliseconds refill{1000};
+    };
 
-    // True when the Authorization header names a known user with the right password. A bcrypt
-    // check costs tens of milliseconds, so credentials that passed are remembered (by hash).
-    bool allows(std::string_view authorization);
+    enum class verdict { allowed, denied, throttled };
+    struct decision {
+        verdict outcome = verdict::denied;
+        std::chrono::seconds retry_after{0}; // for throttled
+    };
+    using completion = std::function<void(decision)>;
+
+    // `loop` is the event loop's executor: decisions are delivered there.
+    basic_auth(boost::asio::any_io_executor loop, std::map<std::string, std::string> users,
+               limits settings);
+    basic_auth(boost::asio::any_io_executor loop, std::map<std::string, std::string> users);
+    basic_auth(const basic_auth&) = delete;
+    basic_auth& operator=(const basic_auth&) = delete;
+    ~basic_auth();
+
+    // New users (a reloaded web configuration): forgets the cached credentials and makes the
+    // unknown-user hash at the new highest cost. Checks in flight finish against the old ones.
+    void reload(std::map<std::string, std::string> users);
+
+    // Decides whether `authorization` (the header's value) names a known user with the right
+    // password. Cached credentials and malformed values are decided inside this call; a bcrypt
+    // check completes later, from the event loop. `done` is called exactly once.
+    void check(std::string_view authorization, const boost::asio::ip::address& client,
+               completion done);
 
     static constexpr std::string_view challenge = "Basic realm=\"linux-audit-exporter\"";
 
 private:
-    bool verify(const std::string& user, const std::string& password) const;
-
-    std::map<std::string, std::string> users_;
-    std::unordered_set<std::string> verified_; // SHA-256 of Authorization values that passed
+    struct state;
+    std::shared_ptr<state> state_;  // shared with the verdicts posted back to the loop
+    boost::asio::thread_pool pool_; // last: joined first, before the state it reports to goes
 };
 
-// Decodes standard base64; nullopt-like empty result plus false on malformed input.
+// A hash that no password matches, at the highest bcrypt cost among `users` (10 when there are
+// none): checked for unknown users, so that an unknown user costs as long as a known one.
+std::string dummy_hash(const std::map<std::string, std::string>& users);
+
+// The cost of a bcrypt hash ($2y$12$... -> 12), or 0 when it is not one.
+unsigned bcrypt_cost(std::string_view hash);
+
+// Decodes standard base64; false on malformed input.
 bool decode_base64(std::string_view text, std::string& out);
 
 } // namespace lae::http

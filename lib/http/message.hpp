@@ -1,6 +1,8 @@
 // The request and response types every handler speaks, and how a handler answers.
 #pragma once
 
+#include "http/shared_body.hpp"
+
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <functional>
@@ -12,7 +14,8 @@ namespace lae::http {
 namespace beast_http = boost::beast::http;
 
 using request = beast_http::request<beast_http::string_body>;
-using response = beast_http::response<beast_http::string_body>;
+// Bodies are shared, so that scrapes answered together hold one rendered exposition.
+using response = beast_http::response<shared_body>;
 
 // Called exactly once with the response; may be called later, from the event loop.
 using responder = std::function<void(response)>;

@@ -19,14 +19,38 @@ void router::require(std::shared_ptr<basic_auth> credentials) {
     credentials_ = std::move(credentials);
 }
 
-void router::route(const request& incoming, const responder& respond) const {
-    if (credentials_ && !credentials_->allows(incoming[beast_http::field::authorization])) {
-        auto res = make_response(beast_http::status::unauthorized, "text/plain; charset=utf-8",
-                                 "401 unauthorized\n");
-        res.set(beast_http::field::www_authenticate, basic_auth::challenge);
-        respond(std::move(res));
+void router::route(const request& incoming, const responder& respond,
+                   const boost::asio::ip::address& client) const {
+    if (!credentials_) {
+        dispatch(incoming, respond);
         return;
     }
+    credentials_->check(
+        incoming[beast_http::field::authorization], client,
+        [this, &incoming, respond](basic_auth::decision decision) {
+            switch (decision.outcome) {
+            case basic_auth::verdict::allowed:
+                dispatch(incoming, respond);
+                return;
+            case basic_auth::verdict::throttled: {
+                auto res = make_response(beast_http::status::too_many_requests,
+                                         "text/plain; charset=utf-8", "429 too many requests\n");
+                res.set(beast_http::field::retry_after,
+                        std::to_string(std::max<long>(decision.retry_after.count(), 1)));
+                respond(std::move(res));
+                return;
+            }
+            case basic_auth::verdict::denied:
+                break;
+            }
+            auto res = make_response(beast_http::status::unauthorized, "text/plain; charset=utf-8",
+                                     "401 unauthorized\n");
+            res.set(beast_http::field::www_authenticate, basic_auth::challenge);
+            respond(std::move(res));
+        });
+}
+
+void router::dispatch(const request& incoming, const responder& respond) const {
     std::string_view target = incoming.target();
     target = target.substr(0, target.find_first_of("?#")); // the query does not choose a route
     const auto found = std::find_if(routes_.begin(), routes_.end(),

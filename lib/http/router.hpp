@@ -15,11 +15,18 @@ namespace lae::http {
 class router {
 public:
     void add(std::string path, handler route_handler);
-    // Every route then needs these credentials (401 with a challenge otherwise).
+    // Every route then needs these credentials (401 with a challenge otherwise, 429 with
+    // Retry-After for a client that failed too often).
     void require(std::shared_ptr<basic_auth> credentials);
-    void route(const request& incoming, const responder& respond) const;
+    // `client` is the peer's address (for the failure budget of basic authentication).
+    // `incoming` must stay valid until `respond` is called: the credentials check, and so the
+    // handler's call, may come later from the event loop.
+    void route(const request& incoming, const responder& respond,
+               const boost::asio::ip::address& client = {}) const;
 
 private:
+    void dispatch(const request& incoming, const responder& respond) const;
+
     std::vector<std::pair<std::string, handler>> routes_;
     std::shared_ptr<basic_auth> credentials_;
 };

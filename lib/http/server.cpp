@@ -4,6 +4,7 @@
 #include "logging/logging.hpp"
 
 #include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -12,9 +13,11 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <exception>
 #include <list>
 #include <optional>
 #include <type_traits>
+#include <utility>
 
 namespace lae::http {
 namespace {
@@ -45,42 +48,47 @@ protected:
 // server and its sessions, so that either may go first.
 class connection_registry {
 public:
-    explicit connection_registry(std::size_t limit) : limit_(limit) {}
+    connection_registry(asio::any_io_executor executor, std::size_t limit)
+        : executor_(std::move(executor)), limit_(limit) {}
 
-    std::size_t size() const { return count_; }
+    std::size_t size() const { return all_.size(); }
     bool stopping() const { return stopping_; }
 
-    std::list<connection*>::iterator add() {
-        ++count_;
-        return idle_.end();
-    }
-    void remove(std::list<connection*>::iterator& position) {
-        forget_idle(position);
-        --count_;
-        if (stopping_ && count_ == 0 && on_drained_) {
-            auto drained = std::move(on_drained_);
-            on_drained_ = nullptr;
-            drained();
+    struct position {
+        std::list<connection*>::iterator all;
+        std::list<connection*>::iterator idle;
+    };
+    position add(connection* who) { return {all_.insert(all_.end(), who), idle_.end()}; }
+    // Called from a session's destructor: bookkeeping only. The drain callback is posted, never
+    // run from here: a destructor may run while the event loop and its owners are going away.
+    void remove(position& where) {
+        forget_idle(where);
+        all_.erase(where.all);
+        if (stopping_ && all_.empty() && on_drained_) {
+            asio::post(executor_, std::exchange(on_drained_, nullptr));
         }
     }
-    void mark_idle(connection* who, std::list<connection*>::iterator& position) {
-        forget_idle(position);
-        position = idle_.insert(idle_.end(), who);
+    void mark_idle(connection* who, position& where) {
+        forget_idle(where);
+        where.idle = idle_.insert(idle_.end(), who);
     }
-    void forget_idle(std::list<connection*>::iterator& position) {
-        if (position != idle_.end()) {
-            idle_.erase(position);
-            position = idle_.end();
+    void forget_idle(position& where) {
+        if (where.idle != idle_.end()) {
+            idle_.erase(where.idle);
+            where.idle = idle_.end();
         }
     }
     // Makes room for one more connection; false when every connection is busy.
     bool make_room();
     void stop(std::function<void()> on_drained);
+    // Closes every connection, busy or not; their sessions end as their operations complete.
+    void abort();
 
 private:
+    asio::any_io_executor executor_;
     std::size_t limit_;
-    std::size_t count_ = 0;
     bool stopping_ = false;
+    std::list<connection*> all_;
     std::list<connection*> idle_;
     std::function<void()> on_drained_;
 };
@@ -97,15 +105,15 @@ public:
 
     session(tcp::socket&& socket, std::shared_ptr<asio::ssl::context> tls, const router& routes,
             const server_limits& limits, std::shared_ptr<connection_registry> registry)
-        : stream_(make_stream(std::move(socket), tls.get())), tls_(std::move(tls)),
-          buffer_(limits.header_limit + limits.body_limit), routes_(routes), limits_(limits),
-          registry_(std::move(registry)), idle_position_(registry_->add()) {}
+        : client_(peer_address(socket)), stream_(make_stream(std::move(socket), tls.get())),
+          tls_(std::move(tls)), buffer_(limits.header_limit + limits.body_limit), routes_(routes),
+          limits_(limits), registry_(std::move(registry)), position_(registry_->add(this)) {}
 
-    ~session() { registry_->remove(idle_position_); }
+    ~session() { registry_->remove(position_); }
 
     void start() {
         if constexpr (is_tls) {
-            registry_->mark_idle(this, idle_position_); // a silent handshake is idle too
+            registry_->mark_idle(this, position_); // a silent handshake is idle too
             lowest().expires_after(limits_.read_timeout);
             stream_.async_handshake(
                 asio::ssl::stream_base::server,
@@ -117,13 +125,18 @@ public:
 
     // Closes the connection; the pending read completes with an error and the session ends.
     void close() override {
-        registry_->forget_idle(idle_position_);
+        registry_->forget_idle(position_);
         error_code ignored;
         lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
         lowest().close();
     }
 
 private:
+    // How long and how much a connection we are ending may still send us: enough for the
+    // rest of a request we refused, not a way to hold a slot.
+    static constexpr std::chrono::milliseconds linger_time{1000};
+    static constexpr std::size_t linger_bytes = 256 * 1024;
+
     static Stream make_stream(tcp::socket&& socket, asio::ssl::context* tls) {
         if constexpr (is_tls) {
             return Stream(std::move(socket), *tls);
@@ -133,9 +146,13 @@ private:
         }
     }
     beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+    static asio::ip::address peer_address(const tcp::socket& socket) {
+        error_code ignored;
+        return socket.remote_endpoint(ignored).address();
+    }
 
     void on_handshake(error_code error) {
-        registry_->forget_idle(idle_position_);
+        registry_->forget_idle(position_);
         if (error) {
             // Plain bytes on the TLS port, a client certificate refused, a timeout.
             logging::debug("TLS handshake failed: " + error.message());
@@ -150,7 +167,7 @@ private:
             close();
             return;
         }
-        registry_->mark_idle(this, idle_position_);
+        registry_->mark_idle(this, position_);
         parser_.emplace();
         parser_->header_limit(limits_.header_limit);
         parser_->body_limit(limits_.body_limit);
@@ -161,7 +178,7 @@ private:
     }
 
     void on_read(error_code error, std::size_t /*bytes*/) {
-        registry_->forget_idle(idle_position_);
+        registry_->forget_idle(position_);
         first_request_ = false;
         if (error == beast_http::error::end_of_stream || error == beast::error::timeout ||
             error == asio::error::operation_aborted) {
@@ -175,9 +192,46 @@ private:
         request_ = parser_->release();
         head_ = request_.method() == beast_http::verb::head;
         keep_alive_ = request_.keep_alive();
+        http10_ = request_.version() < 11;
         lowest().expires_never(); // the handler bounds its own wait (the audit query timeout)
-        routes_.route(request_, [self = this->shared_from_this()](response answer) {
-            self->write_response(std::move(answer));
+        routes_.route(
+            request_,
+            [self = this->shared_from_this()](response answer) {
+                self->write_response(std::move(answer));
+            },
+            client_);
+    }
+
+    // Ends a connection after its last answer so that the answer arrives: closing a socket
+    // with unread bytes (the rest of a refused request, a pipelined one) makes the kernel
+    // send a reset, which can destroy the answer before the client reads it. So: TLS
+    // close_notify, or for plain TCP our FIN first, then take what the client still sends for
+    // a moment, then close.
+    void end_gracefully() {
+        registry_->forget_idle(position_);
+        lowest().expires_after(linger_time);
+        if constexpr (is_tls) {
+            stream_.async_shutdown([self = this->shared_from_this()](error_code) {
+                self->close(); // whether the client answered close_notify or not
+            });
+        } else {
+            error_code ignored;
+            lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+            buffer_.consume(buffer_.size());
+            drain();
+        }
+    }
+
+    void drain() {
+        lowest().async_read_some(buffer_.prepare(4096), [self = this->shared_from_this()](
+                                                            error_code error, std::size_t bytes) {
+            self->drained_ += bytes;
+            // The client's FIN, the linger time (a timeout), or enough bytes: done.
+            if (error || self->drained_ >= linger_bytes || self->registry_->stopping()) {
+                self->close();
+                return;
+            }
+            self->drain();
         });
     }
 
@@ -209,7 +263,12 @@ private:
     void write_response(response answer) {
         response_ = std::move(answer);
         response_.version(11);
-        response_.keep_alive(keep_alive_ && !registry_->stopping());
+        const bool keep = keep_alive_ && !registry_->stopping();
+        response_.keep_alive(keep);
+        if (keep && http10_) {
+            // An HTTP/1.0 client keeps the connection only when told so in so many words.
+            response_.set(beast_http::field::connection, "keep-alive");
+        }
         response_.prepare_payload();
         if (head_) {
             response_.body().clear(); // Content-Length stays that of the GET answer
@@ -221,31 +280,38 @@ private:
     }
 
     void on_write(error_code error, std::size_t /*bytes*/) {
-        if (error || !response_.keep_alive()) {
+        if (error) {
             close();
+            return;
+        }
+        if (!response_.keep_alive()) {
+            end_gracefully();
             return;
         }
         response_ = {}; // free the body before waiting for the next request
         read_request();
     }
 
+    asio::ip::address client_; // before stream_: read from the socket before it moves in
     Stream stream_;
     std::shared_ptr<asio::ssl::context> tls_; // kept alive while the connection uses it
     beast::flat_buffer buffer_;
     const router& routes_;
     server_limits limits_;
     std::shared_ptr<connection_registry> registry_;
-    std::list<connection*>::iterator idle_position_;
+    connection_registry::position position_;
     std::optional<beast_http::request_parser<beast_http::string_body>> parser_;
     request request_;
     response response_;
     bool first_request_ = true;
+    bool http10_ = false;
+    std::size_t drained_ = 0;
     bool head_ = false;
     bool keep_alive_ = true;
 };
 
 bool connection_registry::make_room() {
-    if (count_ < limit_) {
+    if (all_.size() < limit_) {
         return true;
     }
     if (idle_.empty()) {
@@ -263,17 +329,22 @@ void connection_registry::stop(std::function<void()> on_drained) {
     while (!idle_.empty()) {
         idle_.front()->close(); // close() takes it off the idle list
     }
-    if (count_ == 0 && on_drained_) {
-        auto drained = std::move(on_drained_);
-        on_drained_ = nullptr;
-        drained();
+    if (all_.empty() && on_drained_) {
+        asio::post(executor_, std::exchange(on_drained_, nullptr));
+    }
+}
+
+void connection_registry::abort() {
+    stopping_ = true;
+    for (auto* who : all_) {
+        who->close(); // takes it off the idle list, not off this one (its destructor does)
     }
 }
 
 server::server(asio::io_context& context, const router& routes, server_limits limits)
     : context_(context), routes_(routes), limits_(limits), acceptor_(context),
-      accept_retry_(context),
-      registry_(std::make_shared<connection_registry>(limits.max_connections)) {}
+      accept_retry_(context), registry_(std::make_shared<connection_registry>(
+                                  context.get_executor(), limits.max_connections)) {}
 
 server::~server() = default;
 
@@ -350,14 +421,23 @@ void server::accept() {
             return;
         }
         if (registry_->make_room()) {
-            if (tls_) {
-                std::make_shared<session<tls_stream>>(std::move(socket), tls_->current(), routes_,
-                                                      limits_, registry_)
-                    ->start();
-            } else {
-                std::make_shared<session<plain_stream>>(std::move(socket), nullptr, routes_,
-                                                        limits_, registry_)
-                    ->start();
+            // A failure here (no memory for an SSL object, a TLS reload that throws) costs this
+            // connection only: the listener must go on accepting.
+            try {
+                if (tls_) {
+                    std::make_shared<session<tls_stream>>(std::move(socket), tls_->current(),
+                                                          routes_, limits_, registry_)
+                        ->start();
+                } else {
+                    std::make_shared<session<plain_stream>>(std::move(socket), nullptr, routes_,
+                                                            limits_, registry_)
+                        ->start();
+                }
+            } catch (const std::exception& e) {
+                logging::error(std::string("cannot serve a new connection: ") + e.what() +
+                               "; it is closed, the exporter goes on");
+                error_code ignored;
+                socket.close(ignored);
             }
         } else {
             error_code ignored;
@@ -376,6 +456,13 @@ void server::stop(std::function<void()> on_drained) {
     acceptor_.close(ignored);
     accept_retry_.cancel();
     registry_->stop(std::move(on_drained));
+}
+
+void server::abort() {
+    error_code ignored;
+    acceptor_.close(ignored);
+    accept_retry_.cancel();
+    registry_->abort();
 }
 
 } // namespace lae::http

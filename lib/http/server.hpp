@@ -47,8 +47,13 @@ public:
     void start();
 
     // Stops accepting, closes idle connections, lets responses in flight finish (their
-    // connections then close) and calls `on_drained` when no connection is left.
+    // connections then close) and posts `on_drained` to the event loop when no connection is
+    // left (never runs it from inside a session's destructor).
     void stop(std::function<void()> on_drained);
+
+    // Stops accepting and closes every connection, busy or not (the end of a grace period):
+    // their pending operations complete with errors and their sessions end.
+    void abort();
 
     std::size_t connections() const;
 

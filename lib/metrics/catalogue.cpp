@@ -121,6 +121,41 @@ const descriptor process_open_fds{"process_open_fds", gauge, "descriptors",
 const descriptor process_max_fds{"process_max_fds", gauge, "descriptors",
                                  "Most file descriptors the exporter may open.",
                                  "getrlimit(RLIMIT_NOFILE)"};
+
+// The records collector's series (only with --collector.records).
+constexpr std::string_view read_log =
+    "kernel audit read-log group (AUDIT_NLGRP_READLOG); only with --collector.records";
+const descriptor log_records{
+    "linux_audit_log_records", counter, "records",
+    "Audit records the kernel emitted, by record type as the audit tools name it (SYSCALL, "
+    "PATH, USER_LOGIN...; a type without a name as its number), read live from the audit "
+    "read-log group. Low by an unknown amount once linux_audit_log_overflows_total has risen.",
+    read_log};
+const descriptor log_syscall_events{
+    "linux_audit_log_syscall_events", counter, "events",
+    "Audited system calls (one SYSCALL record each) by the key of the rule that matched "
+    "(key=\"(null)\" for a rule without a key; a rule with several keys counts under each; "
+    "keys past --collector.records.max-keys, and unreadable ones, under key=\"(other)\") and by "
+    "success (yes or "
+    "no). Low by an unknown amount once linux_audit_log_overflows_total has risen.",
+    read_log};
+const descriptor log_user_results{
+    "linux_audit_log_user_results", counter, "records",
+    "Audit records sent by user space (PAM, sshd, login: USER_AUTH, USER_LOGIN...) that carry "
+    "a result, by record type and res (success or failed): failed logins, live. Low by an "
+    "unknown amount once linux_audit_log_overflows_total has risen.",
+    read_log};
+const descriptor log_subscribed{
+    "linux_audit_log_subscribed", gauge, "boolean",
+    "1 when the exporter has joined the kernel's audit read-log group, 0 when not (it needs "
+    "CAP_AUDIT_READ; the log says why).",
+    read_log};
+const descriptor log_overflows{
+    "linux_audit_log_overflows", counter, "overflows",
+    "Times the kernel dropped audit records meant for the exporter because it fell behind "
+    "(ENOBUFS on its read-log socket): the linux_audit_log_ counts are then low by an "
+    "unknown amount. The audit daemon's own copy is not affected.",
+    read_log};
 } // namespace series
 
 std::string markdown_table() {
@@ -149,6 +184,11 @@ std::string markdown_table() {
          {&series::rules, &series::scrape_duration, &series::build_info, &series::process_cpu,
           &series::process_resident_memory, &series::process_virtual_memory,
           &series::process_start_time, &series::process_open_fds, &series::process_max_fds}) {
+        row(*d);
+    }
+    for (const auto* d :
+         {&series::log_records, &series::log_syscall_events, &series::log_user_results,
+          &series::log_subscribed, &series::log_overflows}) {
         row(*d);
     }
     return out;

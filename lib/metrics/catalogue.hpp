@@ -44,6 +44,12 @@ extern const descriptor process_virtual_memory;
 extern const descriptor process_start_time;
 extern const descriptor process_open_fds;
 extern const descriptor process_max_fds;
+// The records collector (--collector.records), lib/metrics/record_collector.*
+extern const descriptor log_records;
+extern const descriptor log_syscall_events;
+extern const descriptor log_user_results;
+extern const descriptor log_subscribed;
+extern const descriptor log_overflows;
 } // namespace series
 
 // The whole catalogue as a Markdown table (name, type, unit, meaning, source), for the README.

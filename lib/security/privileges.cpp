@@ -16,10 +16,13 @@ std::string errno_text() {
 
 } // namespace
 
-std::string drop_privileges(bool keep_bind) {
+std::string drop_privileges(bool keep_bind, bool keep_audit_read) {
     std::vector<cap_value_t> keep = {CAP_AUDIT_CONTROL};
     if (keep_bind) {
         keep.push_back(CAP_NET_BIND_SERVICE);
+    }
+    if (keep_audit_read) {
+        keep.push_back(CAP_AUDIT_READ);
     }
     std::string problems;
 

@@ -2,6 +2,7 @@
 #include "audit/protocol.hpp"
 
 #include <boost/test/unit_test.hpp>
+#include <climits>
 #include <cstring>
 #include <linux/audit.h>
 #include <linux/netlink.h>
@@ -236,5 +237,27 @@ BOOST_AUTO_TEST_CASE(garbage_never_reads_past_the_buffer) {
             const auto parsed = parse_datagram(bytes);
             BOOST_TEST(parsed.messages.size() <= length / sizeof(nlmsghdr));
         }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(error_code_int_min_is_an_error_without_undefined_behaviour) {
+    // -INT_MIN overflows an int: UBSan (the sanitize preset) reports it if negated as an int.
+    const auto parsed = parse_datagram(datagram{}.error(5, INT_MIN).view());
+    BOOST_TEST_REQUIRE(parsed.messages.size() == 1U);
+    BOOST_TEST((parsed.messages[0].kind == message_kind::error));
+    BOOST_TEST(parsed.messages[0].error_number == INT_MAX);
+    BOOST_TEST(parse_datagram(datagram{}.error(5, INT_MAX).view()).messages[0].error_number ==
+               INT_MAX);
+}
+
+BOOST_AUTO_TEST_CASE(datagrams_not_from_the_kernel_are_ignored) {
+    const datagram d = datagram{}.status(3, sample_status());
+    const auto from_kernel = parse_datagram(d.view(), 0);
+    BOOST_TEST(from_kernel.messages.size() == 1U);
+    BOOST_TEST(!from_kernel.foreign);
+    for (const std::uint32_t sender : {1U, 4242U, 0xFFFFFFFFU}) {
+        const auto parsed = parse_datagram(d.view(), sender);
+        BOOST_TEST(parsed.foreign);
+        BOOST_TEST(parsed.messages.empty());
     }
 }

@@ -165,3 +165,24 @@ BOOST_AUTO_TEST_CASE(version_names_version_and_revision) {
     BOOST_TEST((result.action == outcome::version));
     BOOST_TEST(result.text.find(lae::version) != std::string::npos);
 }
+
+BOOST_AUTO_TEST_CASE(records_collector_flags) {
+    BOOST_TEST(!with_flags({}).settings.collector_records);
+    BOOST_TEST(with_flags({}).settings.records_max_keys == 512U);
+    const auto on = with_flags({"--collector.records", "--collector.records.max-keys=9"});
+    BOOST_TEST_REQUIRE((on.action == outcome::run), on.text);
+    BOOST_TEST(on.settings.collector_records);
+    BOOST_TEST(on.settings.records_max_keys == 9U);
+    BOOST_TEST(with_flags({"--collector.records=true"}).settings.collector_records);
+    BOOST_TEST(!with_flags({"--collector.records=false"}).settings.collector_records);
+    BOOST_TEST((with_flags({"--collector.records=maybe"}).action == outcome::invalid));
+    BOOST_TEST((with_flags({"--collector.records.max-keys=0"}).action == outcome::invalid));
+    invocation call;
+    call.variables = {{"LINUX_AUDIT_EXPORTER_COLLECTOR_RECORDS", "true"},
+                      {"LINUX_AUDIT_EXPORTER_COLLECTOR_RECORDS_MAX_KEYS", "20"}};
+    const auto from_environment = call.run();
+    BOOST_TEST(from_environment.settings.collector_records);
+    BOOST_TEST(from_environment.settings.records_max_keys == 20U);
+    call.arguments.push_back("--collector.records=false");
+    BOOST_TEST(!call.run().settings.collector_records);
+}

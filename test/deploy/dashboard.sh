@@ -36,6 +36,13 @@ check "variables: job and instance (host), nothing else but the data source" \
 used=$(python3 "$selectors" --dashboard "$dashboard" 'job=~"$job"' 'instance=~"$instance"') &&
     pass "every selector of every query carries the job and instance variables" ||
     fail "every selector of every query carries the job and instance variables"
+# "All" on the job variable: the jobs it offers, not a catch-all regex, which would plot the
+# process_* series of every job Prometheus scrapes (itself, Alertmanager, other exporters).
+check "job variable: All selects the jobs it offers, not every job" python3 - "$dashboard" <<'PY'
+import json, sys
+v = {v["name"]: v for v in json.load(open(sys.argv[1]))["templating"]["list"]}["job"]
+sys.exit(f"job allValue {v['allValue']!r}" if v.get("allValue") else 0)
+PY
 check "stat panels: the current value only (instant), No data when there is none" python3 - "$dashboard" <<'PY'
 import json, sys
 bad = [p["title"] for p in json.load(open(sys.argv[1]))["panels"] if p["type"] == "stat" and not (

@@ -75,6 +75,11 @@ check "all options: pod annotations" grep -q 'example.com/team: security' <<<"$a
 check "all options: environment passes the settings" grep -q 'value: "/audit-metrics"' <<<"$all"
 check "all options: ServiceMonitor scrapes the custom path" \
     bash -c 'awk "/^kind: ServiceMonitor$/,/^---$/" "$1" | grep -q "path: /audit-metrics"' _ "$WORK/all.yaml"
+check "all options: the records collector gets AUDIT_READ" bash -c \
+    '[[ $(sed -n "/add:/,/volumeMounts:/p" <<<"$1" | grep -E "^ *- [A-Z_]+$" | tr -d " -" | sort | tr "\n" " ") == "AUDIT_CONTROL AUDIT_READ AUDIT_WRITE NET_BIND_SERVICE " ]]' _ "$all"
+check "all options: the records collector is switched on" \
+    bash -c 'grep -A1 "name: LINUX_AUDIT_EXPORTER_COLLECTOR_RECORDS" <<<"$1" | grep -q "value: \"true\""' _ "$all"
+check "all options: the records collector runs in the host network namespace" grep -q 'hostNetwork: true' <<<"$all"
 check "ServiceMonitor without Service is refused" bash -c \
     '! "$1" template audit "$2" --set serviceMonitor.enabled=true >/dev/null 2>&1' _ "$helm" "$chart"
 monitor() { awk "/^kind: $1\$/,/^---\$/" "$2"; }

@@ -45,7 +45,7 @@ check "vendored: runbook links follow the site's pattern" \
     grep -q '"\?runbook_url"\?: "https://wiki.example.com/audit#linuxauditrecordslost"' "$WORK/site/out/alerts.yml"
 check "vendored: the dashboard has a cluster variable" grep -q '"name": "cluster"' "$WORK/site/out/dashboard.json"
 check "vendored: the opt-in alerts and one baseline alert per key" bash -c \
-    '[[ $(grep -cE "\"?alert\"?: \"(LinuxAuditExporterAbsent|LinuxAuditLoginUidMutable|LinuxAuditRuleKeyMissing)\"" "$1") -eq 4 ]]' \
+    '[[ $(grep -cE "\"?alert\"?: \"(LinuxAuditExporterTargetVanished|LinuxAuditLoginUidMutable|LinuxAuditRuleKeyMissing)\"" "$1") -eq 4 ]]' \
     _ "$WORK/site/out/alerts.yml"
 
 # The chart's templates.

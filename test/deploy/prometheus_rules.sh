@@ -46,8 +46,10 @@ for r in rules:
     a = r.get("annotations", {})
     if "{{" in a.get("summary", "{{"):
         bad.append(f"{r['alert']}: summary missing or templated")
-    if "$labels.instance" not in a.get("description", ""):
-        bad.append(f"{r['alert']}: description does not name the host")
+    # An alert on a whole job (absent(): no target at all) has no host to name: its job.
+    who = "$labels.job" if r["expr"].startswith("absent(") else "$labels.instance"
+    if who not in a.get("description", ""):
+        bad.append(f"{r['alert']}: description does not name the {'job' if who == '$labels.job' else 'host'}")
     url = a.get("runbook_url", "")
     if url.rpartition("#")[2] not in anchors or url.rpartition("#")[2] != r["alert"].lower():
         bad.append(f"{r['alert']}: runbook_url {url!r} has no section in docs/runbooks.md")
@@ -66,8 +68,10 @@ check_rule_file "$WORK/variant-alerts.yml" "$WORK/variant-alerts.test.yml" 'job=
     "$(alerts_in "$rules/linux-audit-alerts.yml")"
 used=$(sort -u <<<"$used_default"$'\n'"$used")
 check "the default rules file has no opt-in alert" bash -c \
-    '! grep -qE "^ *- alert: \"?(LinuxAuditExporterAbsent|LinuxAuditLoginUidMutable|LinuxAuditRuleKeyMissing)\"?$" "$1"' \
+    '! grep -qE "^ *- alert: \"?(LinuxAuditExporterTargetVanished|LinuxAuditLoginUidMutable|LinuxAuditRuleKeyMissing)\"?$" "$1"' \
     _ "$rules/linux-audit-alerts.yml"
+check "the default rules file alerts when no target matches its selector (a renamed job)" \
+    grep -qE '^ *- alert: "?LinuxAuditExporterAbsent"?$' "$rules/linux-audit-alerts.yml"
 check "the default rules file shows the rule key example, commented" \
     grep -q '^ *# - alert: "LinuxAuditRuleKeyMissing"' "$rules/linux-audit-alerts.yml"
 

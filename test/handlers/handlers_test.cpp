@@ -8,6 +8,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/test/unit_test.hpp>
+#include <vector>
 
 using namespace lae;
 namespace bh = boost::beast::http;
@@ -93,4 +94,21 @@ BOOST_AUTO_TEST_CASE(landing_page_links_the_configured_paths_escaped) {
     BOOST_TEST(page.html().find("href=\"/custom&lt;metrics&gt;\"") != std::string::npos);
     BOOST_TEST(page.html().find("href=\"/h\"") != std::string::npos);
     BOOST_TEST(page.html().find(lae::version) != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(scrapes_answered_together_share_one_body) {
+    boost::asio::io_context context;
+    audit::client kernel(context.get_executor(), std::chrono::seconds(2));
+    const metrics::process_collector process;
+    const http::handler h = handlers::metrics_handler(kernel, process, 250U);
+    std::vector<http::response> answers;
+    for (int i = 0; i < 3; ++i) {
+        h(get("/metrics"), [&](http::response r) { answers.push_back(std::move(r)); });
+    }
+    context.run();
+    BOOST_TEST_REQUIRE(answers.size() == 3U);
+    BOOST_TEST(answers[0].body().find("\nlinux_audit_up ") != std::string::npos);
+    BOOST_TEST(answers[0].body().shared() != nullptr);
+    BOOST_TEST(answers[1].body().shared() == answers[0].body().shared()); // the same bytes
+    BOOST_TEST(answers[2].body().shared() == answers[0].body().shared());
 }

@@ -5,13 +5,17 @@
 #include "handlers/metrics_handler.hpp"
 #include "http/server.hpp"
 
+#include <arpa/inet.h>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/test/unit_test.hpp>
 #include <future>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <thread>
+#include <unistd.h>
 
 using namespace lae;
 namespace asio = boost::asio;
@@ -258,4 +262,88 @@ BOOST_AUTO_TEST_CASE(pipelined_requests_are_answered_in_order) {
     for (int i = 0; i < 20; ++i) {
         BOOST_TEST(c.receive().body() == "{\"status\":\"healthy\"}\n");
     }
+}
+
+// A client that is still sending when the server answers 4xx and gives up on the connection:
+// an abrupt close with its bytes unread (or arriving after) resets the connection, and on a
+// real network the reset can destroy the answer before the client reads it. A graceful close
+// (shut down the send side, drain a little, then close) keeps the answer readable and the
+// client's late bytes are taken, not answered with a reset. Plain sockets: one thread writes,
+// one reads.
+BOOST_AUTO_TEST_CASE(a_4xx_stays_readable_by_a_client_that_keeps_sending) {
+    running_exporter exporter;
+    int readable = 0;
+    int orderly = 0;
+    int sends_failed = 0;
+    constexpr int rounds = 10;
+    for (int round = 0; round < rounds; ++round) {
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        BOOST_TEST_REQUIRE(fd >= 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(exporter.port);
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        BOOST_TEST_REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) ==
+                           0);
+        timeval limit{5, 0};
+        ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+        ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
+        std::promise<void> answered;
+        std::thread sender([fd, &sends_failed, read = answered.get_future()] {
+            const std::string request = "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Big: " +
+                                        std::string(12 * 1024, 'a'); // beyond the 8 KiB limit
+            ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+            read.wait();
+            const std::string more(1024, 'a'); // and it keeps sending a little
+            for (int i = 0; i < 16; ++i) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                if (::send(fd, more.data(), more.size(), MSG_NOSIGNAL) < 0) {
+                    ++sends_failed;
+                    break;
+                }
+            }
+        });
+        std::string answer;
+        std::array<char, 4096> part{};
+        ssize_t got = 0;
+        while ((got = ::recv(fd, part.data(), part.size(), 0)) > 0) {
+            answer.append(part.data(), static_cast<std::size_t>(got));
+        }
+        answered.set_value();
+        sender.join();
+        ::close(fd);
+        if (answer.starts_with("HTTP/1.1 431 ") &&
+            answer.ends_with("\r\n\r\n431 Request Header Fields Too Large\n")) {
+            ++readable;
+        }
+        if (got == 0) {
+            ++orderly; // the server's FIN, not a reset
+        }
+    }
+    BOOST_TEST(readable == rounds);
+    BOOST_TEST(orderly == rounds);
+    BOOST_TEST(sends_failed == 0); // no reset while the server drains
+}
+
+BOOST_AUTO_TEST_CASE(http10_keep_alive_is_honoured_and_plain_http10_closes_at_once) {
+    running_exporter exporter;
+    {
+        connection c(exporter.port);
+        for (int i = 0; i < 3; ++i) {
+            c.send_raw("GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+            const auto answer = c.receive();
+            BOOST_TEST(answer.result_int() == 200U);
+            // Without these words an HTTP/1.0 client closes, while we would hold the socket.
+            BOOST_TEST(beast::iequals(answer[bh::field::connection], "keep-alive"));
+            BOOST_TEST(answer.body() == "{\"status\":\"healthy\"}\n");
+        }
+    }
+    connection c(exporter.port);
+    c.send_raw("GET /healthz HTTP/1.0\r\n\r\n");
+    const auto answer = c.receive();
+    BOOST_TEST(answer.result_int() == 200U);
+    BOOST_TEST(!answer.keep_alive());
+    const auto started = std::chrono::steady_clock::now();
+    BOOST_TEST(c.closed_by_server());
+    BOOST_TEST((std::chrono::steady_clock::now() - started < 1s)); // not the 60 s idle timeout
 }

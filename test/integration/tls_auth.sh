@@ -52,6 +52,11 @@ check "a rotated certificate is served without a restart ($before -> $after)" \
     bash -c '[[ -n $1 && $1 != "$2" && $1 == "$(openssl x509 -noout -serial -in rotated.pem)" ]]' _ "$after" "$before"
 check "scrapes work with the rotated certificate" test "$(code "$base/metrics")" = 200
 check "the reload is logged" grep -q 'reloaded' "$LOG"
+# A connection the server ends (Connection: close) ends with close_notify, not a bare close.
+close_alerts=$( (printf 'GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'; sleep 1) |
+    timeout 5 openssl s_client -connect "127.0.0.1:$PORT" -servername localhost -msg -ign_eof 2>&1 |
+    grep -c '^<<< .*Alert.*close_notify' || true)
+check "the server sends close_notify when it ends a TLS connection" test "$close_alerts" -ge 1
 stop_exporter "$PID"
 
 # Mutual TLS.

@@ -26,25 +26,41 @@
         ] + (if c.exporterAbsentAlert then [
                {
                  alert: 'LinuxAuditExporterAbsent',
-                 // A target seen within the lookback that is gone now (one alert per target),
-                 // or none at all within the lookback (a renamed job, a deleted DaemonSet).
-                 expr: |||
-                   absent_over_time(up{%(s)s}[%(lookback)s])
-                   or
-                   (
-                     group by (%(by)s) (present_over_time(up{%(s)s}[%(lookback)s]))
-                     unless
-                     group by (%(by)s) (up{%(s)s})
-                   )
-                 ||| % { s: s, by: by, lookback: c.exporterAbsentLookback },
+                 // No target at all (a renamed job, a deleted DaemonSet, a selector that
+                 // matches nothing): one alert for the job, since no per-host alert can fire.
+                 expr: 'absent(up{%s})' % s,
                  'for': c.exporterAbsentFor,
                  labels: warning,
                  annotations: {
-                   summary: 'An audit exporter target has vanished.',
-                   description: 'Prometheus has no target{{ with $labels.instance }} {{ . }}{{ end }} for the audit exporter ({{ with $labels.job }}job {{ . }}{{ else }}%s{{ end }}): audit health is not watched there.' % s,
+                   summary: "No audit exporter target matches the alerts' selector.",
+                   description: "Prometheus has had no target matching up{%s}{{ with $labels.job }} (job {{ . }}){{ end }} for %s: no audit alert can fire for any host. The scrape job was renamed or removed, or the alerts' selector does not match it." % [s, c.exporterAbsentFor],
                  },
                },
-             ] else []) + [
+             ] else []) + (if c.exporterTargetVanishedAlert then [
+                             {
+                               alert: 'LinuxAuditExporterTargetVanished',
+                               // A target seen within the lookback that is gone now, one alert per target;
+                               // not while no target is left at all (LinuxAuditExporterAbsent says that once).
+                               expr: |||
+                                 (
+                                   group by (%(by)s) (present_over_time(up{%(s)s}[%(lookback)s]))
+                                   unless
+                                   group by (%(by)s) (up{%(s)s})
+                                 )%(unlessAbsent)s
+                               ||| % {
+                                 s: s,
+                                 by: by,
+                                 lookback: c.exporterTargetVanishedLookback,
+                                 unlessAbsent: if c.exporterAbsentAlert then '\nunless on ()\nabsent(up{%s})' % s else '',
+                               },
+                               'for': c.exporterTargetVanishedFor,
+                               labels: warning,
+                               annotations: {
+                                 summary: 'An audit exporter target has vanished.',
+                                 description: 'Prometheus has had no target {{ $labels.instance }} for the audit exporter (job {{ $labels.job }}) for %s, which it had within %s: audit health is not watched there.' % [c.exporterTargetVanishedFor, c.exporterTargetVanishedLookback],
+                               },
+                             },
+                           ] else []) + [
           {
             alert: 'LinuxAuditStatusUnavailable',
             expr: 'linux_audit_up{%s} == 0' % s,
@@ -72,7 +88,8 @@
             labels: critical,
             annotations: {
               summary: 'The kernel lost audit records.',
-              description: 'The kernel on {{ $labels.instance }} dropped {{ $value | humanize }} audit records within %s (rate limit, full backlog or no memory): events went unrecorded. The alert stays for %s after the last loss, so one incident pages once.' % [c.recordsLostWindow, c.recordsLostKeepFiringFor],
+              // While keep_firing_for holds the alert, $value is the one of the last loss.
+              description: 'The kernel on {{ $labels.instance }} dropped audit records (rate limit, full backlog or no memory): {{ $value | humanize }} within %s at the last loss seen; events went unrecorded. The alert stays for %s after the last loss, so one incident pages once.' % [c.recordsLostWindow, c.recordsLostKeepFiringFor],
             },
           },
           {
@@ -83,10 +100,11 @@
               linux_audit_backlog_limit{%(s)s} > 0
             ||| % { s: s, w: c.backlogPeakWindow, ratio: c.backlogNearLimitRatio },
             'for': c.backlogNearLimitFor,
+            keep_firing_for: c.backlogNearLimitKeepFiringFor,
             labels: warning,
             annotations: {
               summary: 'The audit backlog is near its limit.',
-              description: 'The audit backlog on {{ $labels.instance }} peaked at {{ $value | humanizePercentage }} of its limit within %s: the audit daemon is not keeping up; once the backlog is full, tasks wait and records are lost.' % c.backlogPeakWindow,
+              description: 'The audit backlog on {{ $labels.instance }} reached {{ $value | humanizePercentage }} of its limit at the last peak seen (the highest within %s): the audit daemon is not keeping up; once the backlog is full, tasks wait and records are lost. The alert stays for %s after the last peak, so one incident alerts once.' % [c.backlogPeakWindow, c.backlogNearLimitKeepFiringFor],
             },
           },
           {
@@ -180,7 +198,7 @@
             labels: warning,
             annotations: {
               summary: 'The records collector lost records: its counts are low.',
-              description: 'The exporter on {{ $labels.instance }} fell behind the kernel record stream {{ $value | humanize }} times within %s: its record counts are low by an unknown amount (auditd and the kernel lost nothing).' % c.recordsOverflowWindow,
+              description: 'The exporter on {{ $labels.instance }} fell behind the kernel record stream ({{ $value | humanize }} times within %s at the last overflow seen): its record counts are low by an unknown amount (auditd and the kernel lost nothing). The alert stays for %s after the last overflow.' % [c.recordsOverflowWindow, c.recordsOverflowKeepFiringFor],
             },
           },
           {

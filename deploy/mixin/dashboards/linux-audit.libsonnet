@@ -106,7 +106,10 @@ local p = import '../lib/panels.libsonnet';
     },
   ],
 
-  local variable(name, label, query, hide=0) = {
+  // allValue: what "All" sends. '.+' keeps the queries short for many hosts, but only where
+  // another variable narrows the series to this exporter: for the job it would also select
+  // the process_* series of every other job, so "All" there is the list of the jobs offered.
+  local variable(name, label, query, hide=0, allValue='.+') = {
     name: name,
     label: label,
     type: 'query',
@@ -116,7 +119,7 @@ local p = import '../lib/panels.libsonnet';
     refresh: 2,
     includeAll: true,
     multi: true,
-    allValue: '.+',
+    [if allValue != null then 'allValue']: allValue,
     current: { selected: true, text: ['All'], value: ['$__all'] },
     hide: hide,
     sort: 1,
@@ -154,7 +157,7 @@ local p = import '../lib/panels.libsonnet';
         ] + (if c.showMultiCluster then [
                variable('cluster', 'Cluster', 'label_values(%s, %s)' % [if c.dashboardJobSelector == '' then 'linux_audit_exporter_build_info' else 'linux_audit_exporter_build_info{%s}' % c.dashboardJobSelector, c.clusterLabel]),
              ] else []) + [
-          variable('job', 'Job', 'label_values(%s, job)' % (if jobFilter == '' then 'linux_audit_exporter_build_info' else 'linux_audit_exporter_build_info{%s}' % jobFilter)),
+          variable('job', 'Job', 'label_values(%s, job)' % (if jobFilter == '' then 'linux_audit_exporter_build_info' else 'linux_audit_exporter_build_info{%s}' % jobFilter), allValue=null),
           variable('instance', 'Host', 'label_values(linux_audit_exporter_build_info{%s}, instance)' % (clusterMatcher + 'job=~"$job"')),
         ],
       },

@@ -1,7 +1,7 @@
 // A site's own settings with every opt-in alert on, for variant-alerts.test.yml.
 {
   linuxAuditSelector: 'job="node-audit"',
-  exporterAbsentAlert: true,
+  exporterTargetVanishedAlert: true,
   loginuidImmutableAlert: true,
   requiredRuleKeys: ['identity'],
 }

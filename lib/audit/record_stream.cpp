@@ -1,0 +1,153 @@
+#include "audit/record_stream.hpp"
+
+#include "audit/record.hpp"
+
+#include <algorithm>
+#include <boost/asio/post.hpp>
+#include <cerrno>
+#include <fcntl.h>
+#include <linux/netlink.h>
+#include <span>
+#include <sys/socket.h>
+
+namespace lae::audit {
+namespace {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+
+constexpr unsigned readlog_group = 1; // AUDIT_NLGRP_READLOG
+// Datagrams handled per wake-up before other work (scrapes) gets its turn; the rest are read
+// on the next turn of the event loop.
+constexpr std::size_t datagrams_per_turn = 1024;
+
+error_code errno_error(int value) {
+    return {value, boost::system::system_category()};
+}
+
+} // namespace
+
+record_stream::record_stream(asio::any_io_executor executor, record_handler on_record,
+                             overflow_handler on_overflow, int netlink_protocol)
+    : executor_(executor), on_record_(std::move(on_record)), on_overflow_(std::move(on_overflow)),
+      netlink_protocol_(netlink_protocol), socket_(executor) {}
+
+record_stream::~record_stream() {
+    close();
+}
+
+error_code record_stream::open(int buffer_bytes) {
+    close();
+    error_code error;
+    socket_.open(asio::generic::raw_protocol(AF_NETLINK, netlink_protocol_), error);
+    if (error) {
+        return error;
+    }
+    const int fd = socket_.native_handle();
+    ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+    buffer_forced_ =
+        ::setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &buffer_bytes, sizeof buffer_bytes) == 0;
+    if (!buffer_forced_) {
+        ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buffer_bytes, sizeof buffer_bytes);
+    }
+    socklen_t size = sizeof buffer_bytes_;
+    ::getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buffer_bytes_, &size);
+    socket_.non_blocking(true, error);
+    if (error) {
+        close();
+    }
+    return error;
+}
+
+error_code record_stream::subscribe() {
+    if (!socket_.is_open()) {
+        return errno_error(EBADF);
+    }
+    sockaddr_nl local{};
+    local.nl_family = AF_NETLINK;
+    local.nl_groups = readlog_group; // the kernel checks CAP_AUDIT_READ here
+    error_code error;
+    socket_.bind(asio::generic::raw_protocol::endpoint(&local, sizeof local, netlink_protocol_),
+                 error);
+    if (error) {
+        return error;
+    }
+    buffer_.resize(batch * slot_bytes);
+    wait();
+    return {};
+}
+
+void record_stream::close() {
+    error_code ignored;
+    socket_.close(ignored);
+    ++generation_;
+}
+
+void record_stream::wait() {
+    socket_.async_wait(asio::socket_base::wait_read,
+                       [this, generation = generation_](const error_code& error) {
+                           if (!error && generation == generation_) {
+                               drain();
+                           }
+                       });
+}
+
+void record_stream::drain() {
+    std::array<mmsghdr, batch> headers{};
+    std::array<iovec, batch> vectors{};
+    std::array<sockaddr_nl, batch> senders{};
+    for (std::size_t i = 0; i < batch; ++i) {
+        vectors[i].iov_base = buffer_.data() + i * slot_bytes;
+        vectors[i].iov_len = slot_bytes;
+        headers[i].msg_hdr.msg_iov = &vectors[i];
+        headers[i].msg_hdr.msg_iovlen = 1;
+        headers[i].msg_hdr.msg_name = &senders[i];
+    }
+    const int fd = socket_.native_handle();
+    std::size_t handled = 0;
+    while (handled < datagrams_per_turn) {
+        for (auto& header : headers) {
+            header.msg_hdr.msg_namelen = sizeof(sockaddr_nl); // the kernel shortens it
+        }
+        const int received = ::recvmmsg(fd, headers.data(), batch, MSG_DONTWAIT, nullptr);
+        if (received < 0) {
+            if (errno == ENOBUFS) {
+                on_overflow_(); // records were dropped for us; the socket reads on
+                continue;
+            }
+            if (errno == EINTR) {
+                continue;
+            }
+            // EAGAIN: all read; anything else: wait for the next record all the same.
+            wait();
+            return;
+        }
+        for (int i = 0; i < received; ++i) {
+            const auto index = static_cast<std::size_t>(i);
+            // Only the kernel (port 0) sends records. Our socket is not connected, so any
+            // process with CAP_NET_ADMIN could send to it directly and forge records.
+            if (headers[index].msg_hdr.msg_namelen < sizeof(sockaddr_nl) ||
+                senders[index].nl_pid != 0) {
+                continue;
+            }
+            const std::size_t size = std::min<std::size_t>(headers[index].msg_len, slot_bytes);
+            if (const auto record =
+                    split_record(std::span(buffer_.data() + index * slot_bytes, size))) {
+                on_record_(record->type, record->text);
+            }
+        }
+        handled += static_cast<std::size_t>(received);
+        if (static_cast<std::size_t>(received) < batch) {
+            wait(); // fewer than asked for: the socket is empty now
+            return;
+        }
+    }
+    // Still more: let other handlers run first, then go on reading.
+    asio::post(executor_, [this, generation = generation_] {
+        if (generation == generation_) {
+            drain();
+        }
+    });
+}
+
+} // namespace lae::audit

@@ -1,0 +1,89 @@
+// The records collector (--collector.records): counts every audit record the kernel emits,
+// read live from the audit read-log group, by record type, by the key of the rule that
+// matched a syscall, and by the result of user-space logins. Memory is bounded by the label
+// cap (--collector.records.max-keys), whatever the record rate and however long it runs.
+#pragma once
+
+#include "audit/record_stream.hpp"
+#include "metrics/family.hpp"
+
+#include <array>
+#include <boost/asio/any_io_executor.hpp>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace lae::metrics {
+
+// The counts, fed one record at a time; pure (no sockets), so the tests feed it text.
+class record_counts {
+public:
+    explicit record_counts(std::size_t max_keys);
+
+    // One record as it came from the stream. Allocates only for a label value never seen
+    // before (at most max_keys of them).
+    void count(std::uint16_t type, std::string_view text);
+    void overflowed() noexcept { ++overflows_; }
+
+    // Appends the linux_audit_log_* families.
+    void collect(std::vector<family>& out, bool subscribed) const;
+
+    std::uint64_t overflows() const noexcept { return overflows_; }
+
+private:
+    struct string_hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view text) const noexcept {
+            return std::hash<std::string_view>{}(text);
+        }
+    };
+    struct per_type {
+        std::uint64_t records = 0;
+        std::array<std::uint64_t, 2> results{}; // [0] success, [1] failed
+    };
+    void count_key(std::string_view key, bool success);  // a decoded key, any bytes
+    void bump_key(std::string_view label, bool success); // a label value, UTF-8
+
+    // Every type defined so far lies in 1000-2999: one slot each, no lookup. Others (a kernel
+    // newer than this table) go to a short list, capped too.
+    static constexpr std::uint16_t dense_first = 1000;
+    static constexpr std::uint16_t dense_last = 2999;
+    static constexpr std::size_t max_other_types = 64;
+    std::vector<per_type> dense_;
+    std::vector<std::pair<std::uint16_t, std::uint64_t>> other_types_;
+    std::uint64_t types_past_cap_ = 0;
+    // key label value -> [success=yes, success=no]
+    std::unordered_map<std::string, std::array<std::uint64_t, 2>, string_hash, std::equal_to<>>
+        keys_;
+    std::size_t max_keys_;
+    std::uint64_t overflows_ = 0;
+};
+
+// The stream and its counts, as main wires them: open() before capabilities are dropped,
+// start() after.
+class records_collector {
+public:
+    records_collector(boost::asio::any_io_executor executor, std::size_t max_keys);
+
+    // Opens the socket with the largest receive buffer allowed; logs what it got.
+    void open();
+    // Joins the read-log group; without CAP_AUDIT_READ logs the remedy once and stays
+    // unsubscribed (every other series works as before).
+    void start();
+    void stop();
+
+    void collect(std::vector<family>& out) const;
+    bool subscribed() const noexcept { return subscribed_; }
+
+private:
+    record_counts counts_;
+    audit::record_stream stream_;
+    bool opened_ = false;
+    bool subscribed_ = false;
+};
+
+} // namespace lae::metrics
