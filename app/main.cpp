@@ -72,12 +72,12 @@ int main(int argc, char** argv) {
 
     auto kernel_hz = settings.kernel_hz;
     if (kernel_hz) {
-        logging::debug("kernel HZ " + std::to_string(*kernel_hz) + " from --kernel-hz");
+        logging::info("kernel HZ " + std::to_string(*kernel_hz) + " from --kernel-hz");
     } else {
         const auto lookup = audit::read_kernel_hz();
         kernel_hz = lookup.hz;
         if (kernel_hz) {
-            logging::debug("kernel HZ " + std::to_string(*kernel_hz) + " from " + lookup.source);
+            logging::info("kernel HZ " + std::to_string(*kernel_hz) + " from " + lookup.source);
         } else {
             logging::warn(lookup.source);
         }
