@@ -268,6 +268,17 @@ check "reload: ... still plain HTTP with the last good file" test "$(http_code -
 cp web.good web.yml
 sleep 1.2
 check "reload: the fixed file is taken" test "$(http_code -u bob:builder "$url/metrics")" = 200
+# A file being written in place is valid YAML on the way: cut after "basic_auth_users:" it
+# would turn authentication off. A change is taken only once the file has been left alone for
+# a second. Timing: a look at the files at t, the half file at t+0.5, the next look at t+1.
+sleep 1.1
+http_code "$url/healthz" >/dev/null || true
+sleep 0.5
+printf 'basic_auth_users:\n' >web.yml
+sleep 0.6
+check "reload: a file written half a second ago is not taken yet (no credentials: 401)" \
+    test "$(http_code "$url/metrics")" = 401
+cp web.good web.yml
 stop_exporter "$PID"
 
 # --- TLS reload: certificate, client CA and SANs from the same file ---
