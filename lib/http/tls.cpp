@@ -240,6 +240,17 @@ std::vector<std::string> subject_alt_names(X509* certificate) {
                        std::equal(mapped.begin(), mapped.end(),
                                   reinterpret_cast<const unsigned char*>(bytes.data()))) {
                 ::inet_ntop(AF_INET, bytes.data() + 12, shown.data(), shown.size()); // as Go
+            } else if (bytes.size() == 16 &&
+                       std::all_of(bytes.begin(), bytes.begin() + 12,
+                                   [](char byte) { return byte == 0; }) &&
+                       (bytes[12] != 0 || bytes[13] != 0)) {
+                // glibc writes ::1.2.3.4 here (the old IPv4-compatible form); Go writes
+                // ::102:304, and that is what the allowed SANs are compared with.
+                const auto word = [&](std::size_t at) {
+                    return static_cast<unsigned>(static_cast<unsigned char>(bytes[at]) << 8U |
+                                                 static_cast<unsigned char>(bytes[at + 1]));
+                };
+                std::snprintf(shown.data(), shown.size(), "::%x:%x", word(12), word(14));
             } else if (bytes.size() == 16) {
                 ::inet_ntop(AF_INET6, bytes.data(), shown.data(), shown.size());
             }
