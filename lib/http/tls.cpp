@@ -316,6 +316,9 @@ std::shared_ptr<ssl::context> make_tls_context(const config::tls_settings& setti
         if (!material(settings.client_ca_file, settings.client_ca, "client_ca", ca_pem, error)) {
             return nullptr;
         }
+        // Go trusts every certificate of its ClientCAs pool as an anchor, an intermediate CA
+        // too; OpenSSL wants a self-signed root at the end of the chain unless told so.
+        X509_VERIFY_PARAM_set_flags(SSL_CTX_get0_param(native), X509_V_FLAG_PARTIAL_CHAIN);
         if (!trust_client_cas(native, ca_pem)) {
             error = (settings.client_ca_file.empty()
                          ? std::string("tls_server_config.client_ca (inline)")

@@ -43,6 +43,13 @@ make_cert client-other ca ec "DNS:other.example,IP:10.9.9.9,email:eve@example.or
 make_cert client-self self ec "DNS:scraper.example" clientAuth
 make_cert client-self-other self ec "DNS:intruder.example" clientAuth
 make_cert stranger other-ca ec "DNS:scraper.example" clientAuth
+# An intermediate CA (signed by ca) and a client it signs.
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout inter.key \
+    -out inter.csr -subj /CN=inter 2>/dev/null
+printf 'basicConstraints=critical,CA:true\nkeyUsage=critical,keyCertSign\n' >inter.ext
+openssl x509 -req -in inter.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
+    -extfile inter.ext -out inter.pem 2>/dev/null
+make_cert client-inter inter ec "DNS:scraper.example" clientAuth
 
 code() { curl -s -o /dev/null --max-time 5 -w '%{http_code}' --cacert ca.pem "$@"; }
 as() { code --cert "$1.pem" --key "$1.key" "${@:2}"; } # as CLIENT URL...
@@ -132,6 +139,14 @@ base=https://127.0.0.1:$PORT
 check "VerifyClientCertIfGiven: no certificate: 200" test "$(code "$base/metrics")" = 200
 check "VerifyClientCertIfGiven: a certificate the system store trusts: 200" test "$(as client-dns "$base/metrics")" = 200
 check "VerifyClientCertIfGiven: a certificate it does not trust: refused" refused stranger "$base/metrics"
+stop_exporter "$PID"
+
+# --- client_ca_file holding an intermediate CA only: Go trusts it as an anchor ---
+printf 'tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: inter.pem\n' >inter.yml
+start_exporter inter ++ --web.config.file "$WORK/inter.yml"
+base=https://127.0.0.1:$PORT
+check "client_ca_file with an intermediate only: a client it signed passes (as in Go)" test "$(as client-inter "$base/metrics")" = 200
+check "client_ca_file with an intermediate only: a client signed by the root is refused" refused client-dns "$base/metrics"
 stop_exporter "$PID"
 start_exporter ifgiven-default ++ --web.config.file "$WORK/ifgiven.yml"
 base=https://127.0.0.1:$PORT
