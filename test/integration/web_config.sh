@@ -252,6 +252,8 @@ has_headers() { # has_headers STATUS CURL-ARGS...
 check "headers: on a 200" has_headers 200 -u alice:wonder "$url/metrics"
 check "headers: on a 401" has_headers 401 "$url/metrics"
 check "headers: on a 404" has_headers 404 -u alice:wonder "$url/nowhere"
+check "headers: on a 431 (a request the server refuses before any route)" \
+    has_headers 431 -H "X-Big: $(head -c 20000 /dev/zero | tr '\0' a)" "$url/metrics"
 # Three of the burst of four are spent above.
 check "rate limit: one more token is left" test "$(http_code -u alice:wonder "$url/metrics")" = 200
 check "rate limit: then 429 with the headers" has_headers 429 -u alice:wonder "$url/metrics"
