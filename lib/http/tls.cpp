@@ -188,22 +188,33 @@ void remember_peer(SSL* connection, const std::string& peer) {
     }
 }
 
-void refusal_log::refused(const std::string& peer, const std::string& why) {
+bool refusal_log::refused(const std::string& peer, const std::string& why) {
     const auto now = std::chrono::steady_clock::now();
-    if (last_.size() > 4096) { // many peers: forget those not heard of for a minute
-        std::erase_if(last_, [&](const auto& entry) {
-            return now - entry.second >= std::chrono::minutes(1);
-        });
+    const auto minute = std::chrono::minutes(1);
+    if (last_.size() >= max_peers) { // many peers: forget those not heard of for a minute
+        std::erase_if(last_, [&](const auto& entry) { return now - entry.second >= minute; });
     }
-    const auto [position, inserted] = last_.try_emplace(peer, now);
-    if (!inserted) {
-        if (now - position->second < std::chrono::minutes(1)) {
-            return;
+    if (const auto found = last_.find(peer); found != last_.end()) {
+        if (now - found->second < minute) {
+            return false;
         }
-        position->second = now;
+        found->second = now;
+    } else if (last_.size() >= max_peers) {
+        if (overflowed_ && now - overflow_logged_ < minute) {
+            return false;
+        }
+        overflowed_ = true;
+        overflow_logged_ = now;
+        logging::warn("refused TLS clients from more than " + std::to_string(max_peers) +
+                      " addresses within a minute, such as " + peer + ": " + why +
+                      " (one line a minute for all further addresses)");
+        return true;
+    } else {
+        last_.emplace(peer, now);
     }
     logging::warn("refused the TLS client " + peer + ": " + why +
                   " (logged at most once a minute per client)");
+    return true;
 }
 
 std::vector<std::string> subject_alt_names(X509* certificate) {

@@ -1,6 +1,7 @@
 #define BOOST_TEST_MODULE TLS context and web configuration
 #include "http/tls.hpp"
 #include "http/web_configuration.hpp"
+#include "logging/logging.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <openssl/evp.h>
@@ -74,6 +75,21 @@ BOOST_AUTO_TEST_CASE(sans_are_written_as_go_writes_them) {
                                                "ops@example.org", "spiffe://example.org/scraper",
                                                "::102:304",       "::7"};
     BOOST_TEST(names == expected, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(refusal_log_is_bounded_in_lines_and_memory) {
+    lae::logging::init(lae::logging::level::error, lae::logging::format::logfmt); // quiet
+    refusal_log log;
+    BOOST_TEST(log.refused("192.0.2.1", "test"));
+    BOOST_TEST(!log.refused("192.0.2.1", "test")); // the same peer within a minute
+    std::size_t lines = 1;
+    for (std::size_t i = 0; i < refusal_log::max_peers + 100; ++i) {
+        if (log.refused("2001:db8::" + std::to_string(i), "test")) {
+            ++lines;
+        }
+    }
+    BOOST_TEST(log.remembered() == refusal_log::max_peers);
+    BOOST_TEST(lines == refusal_log::max_peers + 1); // one line for all beyond the bound
 }
 
 BOOST_AUTO_TEST_CASE(inline_material_builds_a_context) {
