@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <arpa/inet.h>
 #include <array>
+#include <cctype>
 #include <cerrno>
+#include <cstddef>
 #include <cstdio>
 #include <cstring>
 #include <netinet/in.h>
@@ -237,9 +239,26 @@ std::vector<std::string> subject_alt_names(X509* certificate) {
         case GEN_EMAIL:
             out.push_back(text(name->d.rfc822Name));
             break;
-        case GEN_URI:
-            out.push_back(text(name->d.uniformResourceIdentifier));
+        case GEN_URI: {
+            // Go compares url.Parse(uri).String(), which writes the scheme in lower case.
+            auto uri = text(name->d.uniformResourceIdentifier);
+            const auto colon = uri.find(':');
+            if (colon != std::string::npos && colon > 0 &&
+                std::isalpha(static_cast<unsigned char>(uri[0])) != 0 &&
+                std::all_of(uri.begin(), uri.begin() + static_cast<std::ptrdiff_t>(colon),
+                            [](char c) {
+                                return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+                                       c == '+' || c == '-' || c == '.';
+                            })) {
+                std::transform(uri.begin(), uri.begin() + static_cast<std::ptrdiff_t>(colon),
+                               uri.begin(), [](char c) {
+                                   return static_cast<char>(
+                                       std::tolower(static_cast<unsigned char>(c)));
+                               });
+            }
+            out.push_back(std::move(uri));
             break;
+        }
         case GEN_IPADD: {
             const auto bytes = text(name->d.iPAddress);
             std::array<char, INET6_ADDRSTRLEN> shown{};

@@ -67,13 +67,20 @@ struct made_certificate {
 BOOST_AUTO_TEST_CASE(sans_are_written_as_go_writes_them) {
     const made_certificate made("DNS:scraper.example,IP:10.1.2.3,IP:2001:DB8:0:0:0:0:0:7,"
                                 "IP:::ffff:192.0.2.1,email:ops@example.org,"
-                                "URI:spiffe://example.org/scraper,IP:::102:304,IP:::7");
+                                "URI:spiffe://example.org/scraper,IP:::102:304,IP:::7,"
+                                "URI:HTTPS://Example.ORG/A");
     const auto names = subject_alt_names(made.certificate);
-    // ::102:304 as Go writes it (glibc's inet_ntop says ::1.2.3.4).
-    const std::vector<std::string> expected = {"scraper.example", "10.1.2.3",
-                                               "2001:db8::7",     "192.0.2.1",
-                                               "ops@example.org", "spiffe://example.org/scraper",
-                                               "::102:304",       "::7"};
+    // ::102:304 as Go writes it (glibc's inet_ntop says ::1.2.3.4); a URI's scheme in lower
+    // case, the rest as given (Go's url.URL.String()).
+    const std::vector<std::string> expected = {"scraper.example",
+                                               "10.1.2.3",
+                                               "2001:db8::7",
+                                               "192.0.2.1",
+                                               "ops@example.org",
+                                               "spiffe://example.org/scraper",
+                                               "::102:304",
+                                               "::7",
+                                               "https://Example.ORG/A"};
     BOOST_TEST(names == expected, boost::test_tools::per_element());
 }
 
