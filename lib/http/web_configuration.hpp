@@ -65,7 +65,8 @@ public:
     }
 
     // Looks for changes at most once a second (and retries a failed reload at most every
-    // ten seconds); called on every connection and request.
+    // ten seconds); takes a change once the files have not been written for a second;
+    // called on every connection and request.
     void refresh(clock::time_point now);
 
 private:
