@@ -64,6 +64,33 @@ add_custom_command(
   VERBATIM)
 add_custom_target(package-changelogs ALL DEPENDS ${_lae_pkg_dir}/changelog.gz ${_lae_pkg_dir}/rpm-changelog)
 install(FILES deploy/debian/copyright ${_lae_pkg_dir}/changelog.gz DESTINATION ${_lae_doc_dir} COMPONENT deb)
+
+# The static binary holds the code of the libraries it was linked from: their licences go with
+# it, as THIRD-PARTY-NOTICES, collected at build time from the build machine's Debian copyright
+# files of the packages that provided the archives the linker used (its map, LAE_LINK_MAP). The
+# .rpm's copy adds the texts of /usr/share/common-licenses those files refer to (RPM systems
+# have no such folder). A dynamic build links nothing in: its packages' dependencies carry
+# their own licences.
+set(LAE_THIRD_PARTY_NOTICES OFF)
+if(LAE_STATIC)
+  set(LAE_THIRD_PARTY_NOTICES ON)
+  set(_lae_notices_tool ${PROJECT_SOURCE_DIR}/deploy/packaging/third-party-notices)
+  set(_lae_notices_args ${LAE_LINK_MAP} ${PROJECT_NAME} ${PROJECT_VERSION})
+  add_custom_command(
+    OUTPUT ${_lae_pkg_dir}/deb/THIRD-PARTY-NOTICES ${_lae_pkg_dir}/rpm/THIRD-PARTY-NOTICES
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${_lae_pkg_dir}/deb ${_lae_pkg_dir}/rpm
+    COMMAND ${LAE_PERL} ${_lae_notices_tool} ${_lae_notices_args} > ${_lae_pkg_dir}/deb/THIRD-PARTY-NOTICES
+    COMMAND ${LAE_PERL} ${_lae_notices_tool} --common-licenses ${_lae_notices_args} >
+            ${_lae_pkg_dir}/rpm/THIRD-PARTY-NOTICES
+    DEPENDS linux-audit-exporter ${_lae_notices_tool}
+    COMMENT "Collecting the licences of the statically linked libraries"
+    VERBATIM)
+  add_custom_target(third-party-notices ALL DEPENDS ${_lae_pkg_dir}/deb/THIRD-PARTY-NOTICES
+                                                    ${_lae_pkg_dir}/rpm/THIRD-PARTY-NOTICES)
+  install(FILES ${_lae_pkg_dir}/deb/THIRD-PARTY-NOTICES DESTINATION ${_lae_doc_dir} COMPONENT deb)
+  install(FILES ${_lae_pkg_dir}/rpm/THIRD-PARTY-NOTICES DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/licenses/${PROJECT_NAME}
+          COMPONENT rpm EXCLUDE_FROM_ALL)
+endif()
 # Debian's copyright file holds the licence; lintian wants no second copy (extra-license-file).
 install(FILES LICENSE DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/licenses/${PROJECT_NAME} COMPONENT rpm EXCLUDE_FROM_ALL)
 install(FILES CHANGELOG.md DESTINATION ${_lae_doc_dir} COMPONENT rpm EXCLUDE_FROM_ALL)
@@ -145,6 +172,9 @@ set(CPACK_RPM_PACKAGE_REQUIRES_POSTUN "systemd")
 set(CPACK_RPM_USER_FILELIST
     "%config(noreplace) /etc/sysconfig/${PROJECT_NAME}" "%license /usr/share/licenses/${PROJECT_NAME}/LICENSE"
     "%doc /usr/share/doc/${PROJECT_NAME}/README.md" "%doc /usr/share/doc/${PROJECT_NAME}/CHANGELOG.md")
+if(LAE_THIRD_PARTY_NOTICES)
+  list(APPEND CPACK_RPM_USER_FILELIST "%license /usr/share/licenses/${PROJECT_NAME}/THIRD-PARTY-NOTICES")
+endif()
 # Directories the distribution's own packages (filesystem, systemd) own.
 set(CPACK_RPM_EXCLUDE_FROM_AUTO_FILELIST_ADDITION
     /etc/sysconfig /usr/lib/systemd /usr/lib/systemd/system /usr/share/licenses /usr/share/man /usr/share/man/man1)
