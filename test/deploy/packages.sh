@@ -110,6 +110,10 @@ root=$WORK/root
 dpkg-deb -x "$deb" "$root"
 doc=$root/usr/share/doc/linux-audit-exporter
 check "copyright is machine-readable (DEP-5)" grep -qx 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/' "$doc/copyright"
+# Debian policy 12.5: a licence not in /usr/share/common-licenses is reproduced in full.
+check "copyright holds libcap's BSD-3-clause licence in full" bash -c \
+    'grep -qx "License: BSD-3-clause" "$1" && grep -qF "Redistribution and use in source and binary forms of libcap" "$1" && grep -q "ARISING IN ANY WAY OUT OF THE" "$1"' _ "$doc/copyright"
+check "copyright points to THIRD-PARTY-NOTICES" grep -q /usr/share/doc/linux-audit-exporter/THIRD-PARTY-NOTICES "$doc/copyright"
 notices_name_each .deb "$doc/THIRD-PARTY-NOTICES"
 check "changelog.gz parses as a Debian changelog of version $version" \
     bash -c 'zcat "$1" >"$2" && dpkg-parsechangelog -l "$2" -S Version | grep -qx "$3"' _ "$doc/changelog.gz" "$WORK/changelog" "$version"
