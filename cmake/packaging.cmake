@@ -151,7 +151,17 @@ set(CPACK_PACKAGE_RELOCATABLE OFF)
 # No /usr/lib/.build-id links: the package owns its files and nothing else.
 # The Packager tag comes from the packager macro.
 set(CPACK_RPM_SPEC_MORE_DEFINE "%define _build_id_links none\n%define packager ${LAE_PACKAGE_MAINTAINER}")
-set(CPACK_RPM_PACKAGE_LICENSE MIT)
+# SPDX, as Fedora's License: tag wants it: the licences of what the package holds, so for the
+# static binary those of the libraries linked in too (THIRD-PARTY-NOTICES has their texts):
+# yaml-cpp is MIT, OpenSSL Apache-2.0, Boost BSL-1.0, libcap BSD-3-Clause or GPL-2, glibc and
+# libxcrypt LGPL-2.1+, the GCC runtime GPL-3+ with its exception, zlib Zlib.
+if(LAE_STATIC)
+  set(CPACK_RPM_PACKAGE_LICENSE
+      "MIT AND Apache-2.0 AND BSL-1.0 AND (BSD-3-Clause OR GPL-2.0-only) AND LGPL-2.1-or-later AND Zlib AND GPL-3.0-or-later WITH GCC-exception-3.1"
+  )
+else()
+  set(CPACK_RPM_PACKAGE_LICENSE MIT)
+endif()
 set(CPACK_RPM_PACKAGE_GROUP "System Environment/Daemons")
 set(CPACK_RPM_PACKAGE_URL "${PROJECT_HOMEPAGE_URL}")
 set(CPACK_RPM_PACKAGE_DESCRIPTION "${CPACK_PACKAGE_DESCRIPTION}")

@@ -173,8 +173,15 @@ for licence in "Apache-2.0|TERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTR
     "LGPL-2.1|Version 2.1, February 1999" "GPL-2|Version 2, June 1991" "GPL-3|Version 3, 29 June 2007"; do
     check "the .rpm's notices hold the text of ${licence%%|*}" grep -qF -- "${licence#*|}" "$rpm_notices"
 done
-check "License MIT, a URL, a changelog" bash -c \
-    '[[ $(rpm -qp --qf "%{LICENSE} %{URL}" "$1" 2>/dev/null) == "MIT https://"* ]] && rpm -qp --changelog "$1" 2>/dev/null | grep -q "^\* .* - $2-1"' _ "$rpm" "$version"
+check "a URL, a changelog" bash -c \
+    '[[ $(rpm -qp --qf "%{URL}" "$1" 2>/dev/null) == "https://"* ]] && rpm -qp --changelog "$1" 2>/dev/null | grep -q "^\* .* - $2-1"' _ "$rpm" "$version"
+# The License: tag names the project's licence and those of the statically linked libraries.
+rpm_license=$(rpm -qp --qf "%{LICENSE}" "$rpm" 2>/dev/null)
+for licence in MIT Apache-2.0 BSL-1.0 "(BSD-3-Clause OR GPL-2.0-only)" LGPL-2.1-or-later Zlib \
+    "GPL-3.0-or-later WITH GCC-exception-3.1"; do
+    check "License: names $licence ($rpm_license)" grep -qF -- "$licence" <<<"$rpm_license"
+done
+check "License: starts with the project's MIT" bash -c '[[ $1 == "MIT AND "* ]]' _ "$rpm_license"
 check "the payload is gzip or xz, which RHEL 8's rpm 4.14 reads" \
     bash -c '[[ $(rpm -qp --qf "%{PAYLOADCOMPRESSOR}" "$1" 2>/dev/null) =~ ^(gzip|xz)$ ]]' _ "$rpm"
 scripts=$(rpm -qp --scripts "$rpm" 2>/dev/null)
