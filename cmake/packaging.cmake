@@ -76,6 +76,10 @@ if(LAE_STATIC)
   set(LAE_THIRD_PARTY_NOTICES ON)
   set(_lae_notices_tool ${PROJECT_SOURCE_DIR}/deploy/packaging/third-party-notices)
   set(_lae_notices_args ${LAE_LINK_MAP} ${PROJECT_NAME} ${PROJECT_VERSION})
+  if(CMAKE_SYSROOT)
+    # A cross build's packages unpacked there (scripts/build-arm64 lists them in .packages/).
+    list(PREPEND _lae_notices_args --sysroot ${CMAKE_SYSROOT})
+  endif()
   add_custom_command(
     OUTPUT ${_lae_pkg_dir}/deb/THIRD-PARTY-NOTICES ${_lae_pkg_dir}/rpm/THIRD-PARTY-NOTICES
     COMMAND ${CMAKE_COMMAND} -E make_directory ${_lae_pkg_dir}/deb ${_lae_pkg_dir}/rpm
@@ -83,6 +87,8 @@ if(LAE_STATIC)
     COMMAND ${LAE_PERL} ${_lae_notices_tool} --common-licenses ${_lae_notices_args} >
             ${_lae_pkg_dir}/rpm/THIRD-PARTY-NOTICES
     DEPENDS linux-audit-exporter ${_lae_notices_tool}
+    # Where the link ran: the map's relative paths start there.
+    WORKING_DIRECTORY ${PROJECT_BINARY_DIR}
     COMMENT "Collecting the licences of the statically linked libraries"
     VERBATIM)
   add_custom_target(third-party-notices ALL DEPENDS ${_lae_pkg_dir}/deb/THIRD-PARTY-NOTICES

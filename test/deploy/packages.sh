@@ -52,10 +52,10 @@ notices_name_each() {
         check "the $package's notices hold $name's licence ($phrase)" grep -qF -- "$phrase" <<<"$part"
     done
     # Every archive the build's link took a member from (its map, when the packages were
-    # built here) is named.
+    # built here) is named, but the project's own.
     local map=$source_dir/${LAE_PACKAGE_BUILD_DIR:-build/package}/linux-audit-exporter.map
     if [[ $PACKAGE_DIR == "$WORK/packages" && -f $map ]]; then
-        for archive in $(sed -n '/^Archive member included/,/^[A-Z]/p' "$map" | grep -oE '^/[^(]+\.a\(' | sed 's|.*/||; s|($||' | sort -u); do
+        for archive in $(sed -n '/^Archive member included/,/^[A-Z]/p' "$map" | grep -oE '^[^ (]+\.a\(' | sed 's|.*/||; s|($||' | grep -vx liblae_lib.a | sort -u); do
             check "the $package's notices name $archive, which the link took code from" \
                 bash -c '[[ -n $(notice_of "$1" "$2") ]]' _ "$notices" "$archive"
         done
