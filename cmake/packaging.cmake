@@ -69,7 +69,8 @@ install(FILES deploy/debian/copyright ${_lae_pkg_dir}/changelog.gz DESTINATION $
 # it, as THIRD-PARTY-NOTICES, collected at build time from the build machine's Debian copyright
 # files of the packages that provided the archives the linker used (its map, LAE_LINK_MAP). The
 # .rpm's copy adds the texts of /usr/share/common-licenses those files refer to (RPM systems
-# have no such folder). A dynamic build links nothing in: its packages' dependencies carry
+# have no such folder); the .deb's is gzipped, as Debian's tools do with documentation over 4 kB.
+# A dynamic build links nothing in: its packages' dependencies carry
 # their own licences.
 set(LAE_THIRD_PARTY_NOTICES OFF)
 if(LAE_STATIC)
@@ -81,9 +82,10 @@ if(LAE_STATIC)
     list(PREPEND _lae_notices_args --sysroot ${CMAKE_SYSROOT})
   endif()
   add_custom_command(
-    OUTPUT ${_lae_pkg_dir}/deb/THIRD-PARTY-NOTICES ${_lae_pkg_dir}/rpm/THIRD-PARTY-NOTICES
+    OUTPUT ${_lae_pkg_dir}/deb/THIRD-PARTY-NOTICES.gz ${_lae_pkg_dir}/rpm/THIRD-PARTY-NOTICES
     COMMAND ${CMAKE_COMMAND} -E make_directory ${_lae_pkg_dir}/deb ${_lae_pkg_dir}/rpm
     COMMAND ${LAE_PERL} ${_lae_notices_tool} ${_lae_notices_args} > ${_lae_pkg_dir}/deb/THIRD-PARTY-NOTICES
+    COMMAND ${LAE_GZIP} -9nf ${_lae_pkg_dir}/deb/THIRD-PARTY-NOTICES
     COMMAND ${LAE_PERL} ${_lae_notices_tool} --common-licenses ${_lae_notices_args} >
             ${_lae_pkg_dir}/rpm/THIRD-PARTY-NOTICES
     DEPENDS linux-audit-exporter ${_lae_notices_tool}
@@ -91,9 +93,9 @@ if(LAE_STATIC)
     WORKING_DIRECTORY ${PROJECT_BINARY_DIR}
     COMMENT "Collecting the licences of the statically linked libraries"
     VERBATIM)
-  add_custom_target(third-party-notices ALL DEPENDS ${_lae_pkg_dir}/deb/THIRD-PARTY-NOTICES
+  add_custom_target(third-party-notices ALL DEPENDS ${_lae_pkg_dir}/deb/THIRD-PARTY-NOTICES.gz
                                                     ${_lae_pkg_dir}/rpm/THIRD-PARTY-NOTICES)
-  install(FILES ${_lae_pkg_dir}/deb/THIRD-PARTY-NOTICES DESTINATION ${_lae_doc_dir} COMPONENT deb)
+  install(FILES ${_lae_pkg_dir}/deb/THIRD-PARTY-NOTICES.gz DESTINATION ${_lae_doc_dir} COMPONENT deb)
   install(FILES ${_lae_pkg_dir}/rpm/THIRD-PARTY-NOTICES DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/licenses/${PROJECT_NAME}
           COMPONENT rpm EXCLUDE_FROM_ALL)
 endif()

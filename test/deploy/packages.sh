@@ -88,7 +88,7 @@ common=(/usr/bin/linux-audit-exporter /usr/share/man/man1/linux-audit-exporter.1
 contents=$(dpkg-deb -c "$deb" | awk '{ print $6 }' | sed 's|^\.||')
 holds .deb "$contents" "${common[@]}" /etc/default/linux-audit-exporter \
     /usr/share/doc/linux-audit-exporter/copyright /usr/share/doc/linux-audit-exporter/changelog.gz \
-    /usr/share/doc/linux-audit-exporter/THIRD-PARTY-NOTICES \
+    /usr/share/doc/linux-audit-exporter/THIRD-PARTY-NOTICES.gz \
     /usr/share/lintian/overrides/linux-audit-exporter
 check "the .deb holds no /etc/sysconfig (the .rpm's)" bash -c '! grep -q "/etc/sysconfig" <<<"$1"' _ "$contents"
 dpkg-deb -e "$deb" "$WORK/control"
@@ -113,8 +113,9 @@ check "copyright is machine-readable (DEP-5)" grep -qx 'Format: https://www.debi
 # Debian policy 12.5: a licence not in /usr/share/common-licenses is reproduced in full.
 check "copyright holds libcap's BSD-3-clause licence in full" bash -c \
     'grep -qx "License: BSD-3-clause" "$1" && grep -qF "Redistribution and use in source and binary forms of libcap" "$1" && grep -q "ARISING IN ANY WAY OUT OF THE" "$1"' _ "$doc/copyright"
-check "copyright points to THIRD-PARTY-NOTICES" grep -q /usr/share/doc/linux-audit-exporter/THIRD-PARTY-NOTICES "$doc/copyright"
-notices_name_each .deb "$doc/THIRD-PARTY-NOTICES"
+check "copyright points to THIRD-PARTY-NOTICES.gz" grep -q /usr/share/doc/linux-audit-exporter/THIRD-PARTY-NOTICES.gz "$doc/copyright"
+zcat "$doc/THIRD-PARTY-NOTICES.gz" >"$WORK/deb-notices" || true
+notices_name_each .deb "$WORK/deb-notices"
 check "changelog.gz parses as a Debian changelog of version $version" \
     bash -c 'zcat "$1" >"$2" && dpkg-parsechangelog -l "$2" -S Version | grep -qx "$3"' _ "$doc/changelog.gz" "$WORK/changelog" "$version"
 check "the packaged binary runs" bash -c '"$1/usr/bin/linux-audit-exporter" --version | grep -q "^linux-audit-exporter $2"' _ "$root" "$version"
