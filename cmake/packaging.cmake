@@ -64,6 +64,41 @@ add_custom_command(
   VERBATIM)
 add_custom_target(package-changelogs ALL DEPENDS ${_lae_pkg_dir}/changelog.gz ${_lae_pkg_dir}/rpm-changelog)
 install(FILES deploy/debian/copyright ${_lae_pkg_dir}/changelog.gz DESTINATION ${_lae_doc_dir} COMPONENT deb)
+
+# The static binary holds the code of the libraries it was linked from: their licences go with
+# it, as THIRD-PARTY-NOTICES, collected at build time from the build machine's Debian copyright
+# files of the packages that provided the archives the linker used (its map, LAE_LINK_MAP). The
+# .rpm's copy adds the texts of /usr/share/common-licenses those files refer to (RPM systems
+# have no such folder); the .deb's is gzipped, as Debian's tools do with documentation over 4 kB.
+# A dynamic build links nothing in: its packages' dependencies carry
+# their own licences.
+set(LAE_THIRD_PARTY_NOTICES OFF)
+if(LAE_STATIC)
+  set(LAE_THIRD_PARTY_NOTICES ON)
+  set(_lae_notices_tool ${PROJECT_SOURCE_DIR}/deploy/packaging/third-party-notices)
+  set(_lae_notices_args ${LAE_LINK_MAP} ${PROJECT_NAME} ${PROJECT_VERSION})
+  if(CMAKE_SYSROOT)
+    # A cross build's packages unpacked there (scripts/build-arm64 lists them in .packages/).
+    list(PREPEND _lae_notices_args --sysroot ${CMAKE_SYSROOT})
+  endif()
+  add_custom_command(
+    OUTPUT ${_lae_pkg_dir}/deb/THIRD-PARTY-NOTICES.gz ${_lae_pkg_dir}/rpm/THIRD-PARTY-NOTICES
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${_lae_pkg_dir}/deb ${_lae_pkg_dir}/rpm
+    COMMAND ${LAE_PERL} ${_lae_notices_tool} ${_lae_notices_args} > ${_lae_pkg_dir}/deb/THIRD-PARTY-NOTICES
+    COMMAND ${LAE_GZIP} -9nf ${_lae_pkg_dir}/deb/THIRD-PARTY-NOTICES
+    COMMAND ${LAE_PERL} ${_lae_notices_tool} --common-licenses ${_lae_notices_args} >
+            ${_lae_pkg_dir}/rpm/THIRD-PARTY-NOTICES
+    DEPENDS linux-audit-exporter ${_lae_notices_tool}
+    # Where the link ran: the map's relative paths start there.
+    WORKING_DIRECTORY ${PROJECT_BINARY_DIR}
+    COMMENT "Collecting the licences of the statically linked libraries"
+    VERBATIM)
+  add_custom_target(third-party-notices ALL DEPENDS ${_lae_pkg_dir}/deb/THIRD-PARTY-NOTICES.gz
+                                                    ${_lae_pkg_dir}/rpm/THIRD-PARTY-NOTICES)
+  install(FILES ${_lae_pkg_dir}/deb/THIRD-PARTY-NOTICES.gz DESTINATION ${_lae_doc_dir} COMPONENT deb)
+  install(FILES ${_lae_pkg_dir}/rpm/THIRD-PARTY-NOTICES DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/licenses/${PROJECT_NAME}
+          COMPONENT rpm EXCLUDE_FROM_ALL)
+endif()
 # Debian's copyright file holds the licence; lintian wants no second copy (extra-license-file).
 install(FILES LICENSE DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/licenses/${PROJECT_NAME} COMPONENT rpm EXCLUDE_FROM_ALL)
 install(FILES CHANGELOG.md DESTINATION ${_lae_doc_dir} COMPONENT rpm EXCLUDE_FROM_ALL)
@@ -124,7 +159,17 @@ set(CPACK_PACKAGE_RELOCATABLE OFF)
 # No /usr/lib/.build-id links: the package owns its files and nothing else.
 # The Packager tag comes from the packager macro.
 set(CPACK_RPM_SPEC_MORE_DEFINE "%define _build_id_links none\n%define packager ${LAE_PACKAGE_MAINTAINER}")
-set(CPACK_RPM_PACKAGE_LICENSE MIT)
+# SPDX, as Fedora's License: tag wants it: the licences of what the package holds, so for the
+# static binary those of the libraries linked in too (THIRD-PARTY-NOTICES has their texts):
+# yaml-cpp is MIT, OpenSSL Apache-2.0, Boost BSL-1.0, libcap BSD-3-Clause or GPL-2, glibc and
+# libxcrypt LGPL-2.1+, the GCC runtime GPL-3+ with its exception, zlib Zlib.
+if(LAE_STATIC)
+  set(CPACK_RPM_PACKAGE_LICENSE
+      "MIT AND Apache-2.0 AND BSL-1.0 AND (BSD-3-Clause OR GPL-2.0-only) AND LGPL-2.1-or-later AND Zlib AND GPL-3.0-or-later WITH GCC-exception-3.1"
+  )
+else()
+  set(CPACK_RPM_PACKAGE_LICENSE MIT)
+endif()
 set(CPACK_RPM_PACKAGE_GROUP "System Environment/Daemons")
 set(CPACK_RPM_PACKAGE_URL "${PROJECT_HOMEPAGE_URL}")
 set(CPACK_RPM_PACKAGE_DESCRIPTION "${CPACK_PACKAGE_DESCRIPTION}")
@@ -145,6 +190,9 @@ set(CPACK_RPM_PACKAGE_REQUIRES_POSTUN "systemd")
 set(CPACK_RPM_USER_FILELIST
     "%config(noreplace) /etc/sysconfig/${PROJECT_NAME}" "%license /usr/share/licenses/${PROJECT_NAME}/LICENSE"
     "%doc /usr/share/doc/${PROJECT_NAME}/README.md" "%doc /usr/share/doc/${PROJECT_NAME}/CHANGELOG.md")
+if(LAE_THIRD_PARTY_NOTICES)
+  list(APPEND CPACK_RPM_USER_FILELIST "%license /usr/share/licenses/${PROJECT_NAME}/THIRD-PARTY-NOTICES")
+endif()
 # Directories the distribution's own packages (filesystem, systemd) own.
 set(CPACK_RPM_EXCLUDE_FROM_AUTO_FILELIST_ADDITION
     /etc/sysconfig /usr/lib/systemd /usr/lib/systemd/system /usr/share/licenses /usr/share/man /usr/share/man/man1)

@@ -9,11 +9,59 @@
 #   PACKAGE_DIR  take the packages from there instead of running scripts/package
 # test/deploy/packages_container.sh installs the .deb for real in a podman container.
 source "$(dirname "$0")/../integration/common.sh"
-require dpkg dpkg-deb dpkg-parsechangelog lintian rpm rpmlint systemd-analyze man setpriv file
+require dpkg dpkg-deb dpkg-parsechangelog lintian rpm rpm2cpio cpio rpmlint systemd-analyze man setpriv file
 here=$(cd "$(dirname "$0")" && pwd)
 source_dir=$(cd "$here/../.." && pwd)
 
 source "$here/package_dir.sh"
+
+# The static binary holds the code of these libraries (archive it came from, the start of its
+# Debian source package's name, a phrase of its licence). Each must have its part in the
+# packages' THIRD-PARTY-NOTICES: named, with its copyright file's licence text.
+libraries=(
+    "Boost|libboost_log.a|boost|Boost Software License - Version 1.0"
+    "Boost.Program_options|libboost_program_options.a|boost|Boost Software License - Version 1.0"
+    "OpenSSL (libssl)|libssl.a|openssl|Licensed under the Apache License 2.0"
+    "OpenSSL (libcrypto)|libcrypto.a|openssl|Licensed under the Apache License 2.0"
+    "yaml-cpp|libyaml-cpp.a|yaml-cpp|Permission is hereby granted, free of charge"
+    "libcap|libcap.a|libcap|Redistribution and use in source and binary forms of libcap"
+    "libxcrypt|libcrypt.a|libxcrypt|GNU Lesser General Public"
+    "zlib|libz.a|zlib|This software is provided 'as-is'"
+    "the GNU C Library|libc.a|glibc|GNU Lesser General Public"
+    "libstdc++|libstdc++.a|gcc|GCC Runtime Library Exception"
+)
+# notice_of NOTICES ARCHIVE: the part of NOTICES for the library ARCHIVE came from: between
+# two rules its source package and version and "  from PACKAGE: ARCHIVE...", then its text.
+notice_of() {
+    awk -v archive="$2" '
+        /^=+$/ && length($0) == 78 { rules++; if (rules % 2) { on = 0; head = 1 } else head = 0; next }
+        head && $1 == "from" { for (i = 3; i <= NF; i++) if ($i == archive) on = 1 }
+        head && $1 != "from" { source = $0 }
+        on && source != "" { print source; source = "" }
+        on' "$1"
+}
+# notices_name_each PACKAGE NOTICES: every linked library has its part in NOTICES.
+notices_name_each() {
+    local package=$1 notices=$2 entry name archive source phrase part
+    check "the $package's THIRD-PARTY-NOTICES is there" test -s "$notices"
+    for entry in "${libraries[@]}"; do
+        IFS='|' read -r name archive source phrase <<<"$entry"
+        part=$(notice_of "$notices" "$archive")
+        check "the $package's notices name $name ($archive from Debian's $source)" \
+            bash -c '[[ $1 == "$2"* ]]' _ "$(head -1 <<<"$part")" "$source"
+        check "the $package's notices hold $name's licence ($phrase)" grep -qF -- "$phrase" <<<"$part"
+    done
+    # Every archive the build's link took a member from (its map, when the packages were
+    # built here) is named, but the project's own.
+    local map=$source_dir/${LAE_PACKAGE_BUILD_DIR:-build/package}/linux-audit-exporter.map
+    if [[ $PACKAGE_DIR == "$WORK/packages" && -f $map ]]; then
+        for archive in $(sed -n '/^Archive member included/,/^[A-Z]/p' "$map" | grep -oE '^[^ (]+\.a\(' | sed 's|.*/||; s|($||' | grep -vx liblae_lib.a | sort -u); do
+            check "the $package's notices name $archive, which the link took code from" \
+                bash -c '[[ -n $(notice_of "$1" "$2") ]]' _ "$notices" "$archive"
+        done
+    fi
+}
+export -f notice_of
 deb=$(ls "$PACKAGE_DIR"/linux-audit-exporter_*.deb)
 rpm=$(ls "$PACKAGE_DIR"/linux-audit-exporter-*.rpm)
 pass "scripts/package built $(basename "$deb") and $(basename "$rpm")"
@@ -40,6 +88,7 @@ common=(/usr/bin/linux-audit-exporter /usr/share/man/man1/linux-audit-exporter.1
 contents=$(dpkg-deb -c "$deb" | awk '{ print $6 }' | sed 's|^\.||')
 holds .deb "$contents" "${common[@]}" /etc/default/linux-audit-exporter \
     /usr/share/doc/linux-audit-exporter/copyright /usr/share/doc/linux-audit-exporter/changelog.gz \
+    /usr/share/doc/linux-audit-exporter/THIRD-PARTY-NOTICES.gz \
     /usr/share/lintian/overrides/linux-audit-exporter
 check "the .deb holds no /etc/sysconfig (the .rpm's)" bash -c '! grep -q "/etc/sysconfig" <<<"$1"' _ "$contents"
 dpkg-deb -e "$deb" "$WORK/control"
@@ -61,6 +110,12 @@ root=$WORK/root
 dpkg-deb -x "$deb" "$root"
 doc=$root/usr/share/doc/linux-audit-exporter
 check "copyright is machine-readable (DEP-5)" grep -qx 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/' "$doc/copyright"
+# Debian policy 12.5: a licence not in /usr/share/common-licenses is reproduced in full.
+check "copyright holds libcap's BSD-3-clause licence in full" bash -c \
+    'grep -qx "License: BSD-3-clause" "$1" && grep -qF "Redistribution and use in source and binary forms of libcap" "$1" && grep -q "ARISING IN ANY WAY OUT OF THE" "$1"' _ "$doc/copyright"
+check "copyright points to THIRD-PARTY-NOTICES.gz" grep -q /usr/share/doc/linux-audit-exporter/THIRD-PARTY-NOTICES.gz "$doc/copyright"
+zcat "$doc/THIRD-PARTY-NOTICES.gz" >"$WORK/deb-notices" || true
+notices_name_each .deb "$WORK/deb-notices"
 check "changelog.gz parses as a Debian changelog of version $version" \
     bash -c 'zcat "$1" >"$2" && dpkg-parsechangelog -l "$2" -S Version | grep -qx "$3"' _ "$doc/changelog.gz" "$WORK/changelog" "$version"
 check "the packaged binary runs" bash -c '"$1/usr/bin/linux-audit-exporter" --version | grep -q "^linux-audit-exporter $2"' _ "$root" "$version"
@@ -98,15 +153,36 @@ rpmlint_out=$(rpmlint -c "$source_dir/deploy/rpm/rpmlint.toml" "$rpm" 2>/dev/nul
 if grep -q ' 0 errors, 0 warnings' <<<"$rpmlint_out"; then pass "rpmlint: 0 errors, 0 warnings"; else fail "rpmlint: $rpmlint_out"; fi
 files=$(rpm -qlp "$rpm" 2>/dev/null)
 holds .rpm "$files" "${common[@]}" /etc/sysconfig/linux-audit-exporter \
-    /usr/share/licenses/linux-audit-exporter/LICENSE /usr/share/doc/linux-audit-exporter/CHANGELOG.md
+    /usr/share/licenses/linux-audit-exporter/LICENSE /usr/share/licenses/linux-audit-exporter/THIRD-PARTY-NOTICES \
+    /usr/share/doc/linux-audit-exporter/CHANGELOG.md
 check "the .rpm holds no /etc/default (the .deb's) and no build-id links" \
     bash -c '! grep -qE "^/etc/default|/usr/lib/.build-id" <<<"$1"' _ "$files"
 check "the settings file is %config(noreplace), nothing else is config" \
     bash -c '[[ $(rpm -qcp "$1" 2>/dev/null) == /etc/sysconfig/linux-audit-exporter ]] && rpm -qp --qf "[%{FILEFLAGS:fflags} %{FILENAMES}\n]" "$1" 2>/dev/null | grep -qx "cn /etc/sysconfig/linux-audit-exporter"' _ "$rpm"
 check "the licence is marked %license, the docs %doc" bash -c \
     'rpm -qp --qf "[%{FILEFLAGS:fflags} %{FILENAMES}\n]" "$1" 2>/dev/null | grep -qx "l /usr/share/licenses/linux-audit-exporter/LICENSE" && rpm -qdp "$1" 2>/dev/null | grep -q README.md' _ "$rpm"
-check "License MIT, a URL, a changelog" bash -c \
-    '[[ $(rpm -qp --qf "%{LICENSE} %{URL}" "$1" 2>/dev/null) == "MIT https://"* ]] && rpm -qp --changelog "$1" 2>/dev/null | grep -q "^\* .* - $2-1"' _ "$rpm" "$version"
+check "the third-party notices are marked %license" bash -c \
+    'rpm -qp --qf "[%{FILEFLAGS:fflags} %{FILENAMES}\n]" "$1" 2>/dev/null | grep -qx "l /usr/share/licenses/linux-audit-exporter/THIRD-PARTY-NOTICES"' _ "$rpm"
+rpm_unpacked=$WORK/rpm-unpacked
+mkdir -p "$rpm_unpacked"
+(cd "$rpm_unpacked" && rpm2cpio "$rpm" | cpio -idm --quiet ./usr/share/licenses/linux-audit-exporter/THIRD-PARTY-NOTICES)
+rpm_notices=$rpm_unpacked/usr/share/licenses/linux-audit-exporter/THIRD-PARTY-NOTICES
+notices_name_each .rpm "$rpm_notices"
+# RPM systems have no /usr/share/common-licenses: the texts the copyright files refer to there
+# are in the notices.
+for licence in "Apache-2.0|TERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION" \
+    "LGPL-2.1|Version 2.1, February 1999" "GPL-2|Version 2, June 1991" "GPL-3|Version 3, 29 June 2007"; do
+    check "the .rpm's notices hold the text of ${licence%%|*}" grep -qF -- "${licence#*|}" "$rpm_notices"
+done
+check "a URL, a changelog" bash -c \
+    '[[ $(rpm -qp --qf "%{URL}" "$1" 2>/dev/null) == "https://"* ]] && rpm -qp --changelog "$1" 2>/dev/null | grep -q "^\* .* - $2-1"' _ "$rpm" "$version"
+# The License: tag names the project's licence and those of the statically linked libraries.
+rpm_license=$(rpm -qp --qf "%{LICENSE}" "$rpm" 2>/dev/null)
+for licence in MIT Apache-2.0 BSL-1.0 "(BSD-3-Clause OR GPL-2.0-only)" LGPL-2.1-or-later Zlib \
+    "GPL-3.0-or-later WITH GCC-exception-3.1"; do
+    check "License: names $licence ($rpm_license)" grep -qF -- "$licence" <<<"$rpm_license"
+done
+check "License: starts with the project's MIT" bash -c '[[ $1 == "MIT AND "* ]]' _ "$rpm_license"
 check "the payload is gzip or xz, which RHEL 8's rpm 4.14 reads" \
     bash -c '[[ $(rpm -qp --qf "%{PAYLOADCOMPRESSOR}" "$1" 2>/dev/null) =~ ^(gzip|xz)$ ]]' _ "$rpm"
 scripts=$(rpm -qp --scripts "$rpm" 2>/dev/null)
