@@ -6,7 +6,9 @@ pending_list=$(dirname "${BASH_SOURCE[0]}")/pending-series.txt
 # only where this build has the flag).
 start_full_exporter() {
     local -a args=()
-    if "$EXPORTER" --help 2>&1 | grep -q -- '--collector.records'; then
+    # Not `--help | grep -q`: under pipefail, grep leaving early makes the exporter's write
+    # fail with SIGPIPE, and the pipeline with it, now and then.
+    if grep -q -- '--collector.records' <<<"$("$EXPORTER" --help 2>&1)"; then
         args+=(--collector.records)
     fi
     start_exporter "$1" ++ "${args[@]}"

@@ -66,7 +66,7 @@ sanitizer_reports=0
 
 # True when the exporter is built with AddressSanitizer (it then holds freed memory in
 # quarantine, so resident memory is no measure of leaks; LeakSanitizer is).
-exporter_has_asan() { ldd "$EXPORTER" 2>/dev/null | grep -q libasan; }
+exporter_has_asan() { grep -q libasan <<<"$(ldd "$EXPORTER" 2>/dev/null)"; }
 
 on_exit() {
     local status=$?
