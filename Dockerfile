@@ -1,6 +1,9 @@
 # linux-audit-exporter: a static binary on an empty image.
-#   docker run -d --pid=host --cap-drop ALL --cap-add AUDIT_CONTROL -p 9090:9090 linux-audit-exporter
-# (The kernel answers only with CAP_AUDIT_CONTROL and from the host PID namespace.)
+#   podman run -d --pid=host --cap-drop ALL --cap-add AUDIT_CONTROL --cap-add AUDIT_WRITE \
+#       -p 9090:9090 linux-audit-exporter
+# The kernel answers only with CAP_AUDIT_CONTROL and from the host PID namespace. AUDIT_WRITE
+# only lets podman's and CRI-O's default seccomp profile open the audit socket; running as
+# 65534 the process never holds it (scripts/build-image checks /proc/PID/status).
 # Built here by scripts/build-image with buildah from a locally bootstrapped Debian base.
 
 FROM debian:bookworm-slim AS build

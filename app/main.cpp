@@ -72,12 +72,12 @@ int main(int argc, char** argv) {
 
     auto kernel_hz = settings.kernel_hz;
     if (kernel_hz) {
-        logging::debug("kernel HZ " + std::to_string(*kernel_hz) + " from --kernel-hz");
+        logging::info("kernel HZ " + std::to_string(*kernel_hz) + " from --kernel-hz");
     } else {
         const auto lookup = audit::read_kernel_hz();
         kernel_hz = lookup.hz;
         if (kernel_hz) {
-            logging::debug("kernel HZ " + std::to_string(*kernel_hz) + " from " + lookup.source);
+            logging::info("kernel HZ " + std::to_string(*kernel_hz) + " from " + lookup.source);
         } else {
             logging::warn(lookup.source);
         }
@@ -149,9 +149,10 @@ int main(int argc, char** argv) {
 
     // Read after the drop, with the rights every later reload has: a file the exporter cannot
     // read stops the start now instead of failing the first certificate rotation.
+    std::shared_ptr<http::web_configuration> web;
     if (!settings.web_config_file.empty()) {
-        auto web = std::make_shared<http::web_configuration>(settings.web_config_file,
-                                                             context.get_executor());
+        web = std::make_shared<http::web_configuration>(settings.web_config_file,
+                                                        context.get_executor());
         if (const auto problem = web->load(); !problem.empty()) {
             logging::error("invalid web configuration: " + problem);
             return EXIT_FAILURE;
@@ -184,6 +185,9 @@ int main(int argc, char** argv) {
     life.add(server);
     if (records) {
         life.add_stop([&records] { records->stop(); });
+    }
+    if (web) {
+        life.add_cut([web] { web->abandon_checks(); });
     }
     life.run(); // returns with nothing pending: everything above may now go, in any order
     logging::info("stopped");

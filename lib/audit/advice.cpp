@@ -1,12 +1,46 @@
 #include "audit/advice.hpp"
 
 #include <cerrno>
+#include <cstring>
 
 namespace lae::audit {
+namespace {
+
+// Boost's base class has a non-virtual destructor by design (categories are never deleted
+// through it: each is a function-local static).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wnon-virtual-dtor"
+class socket_error_category final : public boost::system::error_category {
+public:
+    const char* name() const noexcept override { return "audit socket"; }
+    std::string message(int value) const override {
+        return "socket(AF_NETLINK, NETLINK_AUDIT): " + std::string(std::strerror(value));
+    }
+};
+#pragma GCC diagnostic pop
+
+} // namespace
+
+const boost::system::error_category& socket_category() {
+    static const socket_error_category category;
+    return category;
+}
 
 std::string explain(const boost::system::error_code& error) {
+    if (error.category() == socket_category() && error.value() == EINVAL) {
+        // Measured with podman: containers/common's seccomp.json (podman, CRI-O, hence
+        // OpenShift and RuntimeDefault on CRI-O nodes) has this rule; the kernel never
+        // answers EINVAL to these arguments itself.
+        return "the audit netlink socket was refused (" + error.message() +
+               "): the container's seccomp profile (the default of podman and CRI-O) allows "
+               "socket(AF_NETLINK, NETLINK_AUDIT) only to a container holding CAP_AUDIT_WRITE; "
+               "add AUDIT_WRITE to the container's capabilities (podman/docker: --cap-add "
+               "AUDIT_WRITE; Kubernetes: capabilities.add [AUDIT_CONTROL, AUDIT_WRITE]), the "
+               "exporter drops it at start and keeps only CAP_AUDIT_CONTROL";
+    }
     if (error.category() == boost::system::system_category() ||
-        error.category() == boost::system::generic_category()) {
+        error.category() == boost::system::generic_category() ||
+        error.category() == socket_category()) {
         switch (error.value()) {
         case EPERM:
         case EACCES:

@@ -52,7 +52,7 @@ error_code client::open() {
     error_code error;
     socket_.open(asio::generic::raw_protocol(AF_NETLINK, netlink_protocol_), error);
     if (error) {
-        return error;
+        return {error.value(), socket_category()}; // the errno, marked as socket()'s own
     }
     // Not inherited by anything we might exec; the descriptor grants audit control.
     ::fcntl(socket_.native_handle(), F_SETFD, FD_CLOEXEC);

@@ -1,14 +1,15 @@
 #include "http/basic_auth.hpp"
 
+#include "logging/logging.hpp"
+
 #include <algorithm>
 #include <array>
-#include <boost/asio/execution/outstanding_work.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/prefer.hpp>
 #include <cmath>
 #include <crypt.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <set>
 #include <sys/resource.h>
 #include <thread>
 #include <unistd.h>
@@ -217,7 +218,25 @@ basic_auth::~basic_auth() {
     pool_.join();
 }
 
+void basic_auth::abandon() {
+    // Moved out first: the requests' callbacks may end sessions as they go.
+    auto dropped = std::move(state_->pending);
+    state_->pending.clear();
+}
+
 void basic_auth::reload(std::map<std::string, std::string> users) {
+    std::set<unsigned> costs;
+    for (const auto& [user, hash] : users) {
+        costs.insert(bcrypt_cost(hash));
+    }
+    if (costs.size() > 1) {
+        // The unknown-user check costs as much as the dearest hash: a cheaper user answers
+        // faster, and so can be told apart from an unknown name by timing.
+        logging::warn("basic authentication: the users' bcrypt hashes have different costs (" +
+                      std::to_string(*costs.begin()) + " to " + std::to_string(*costs.rbegin()) +
+                      "), so a user of a lower cost can be told from an unknown name by the "
+                      "answer's timing; make all hashes with one cost (htpasswd -B -C COST)");
+    }
     state_->dummy = dummy_hash(users);
     state_->users = std::move(users);
     state_->verified.clear();
@@ -261,11 +280,12 @@ void basic_auth::check(std::string_view authorization, const asio::ip::address& 
     const auto id = s.next_id++;
     s.pending.emplace(
         id, state::pending_check{std::move(done), std::move(key), std::move(who), s.generation});
-    // The worker holds the loop's work count, so the loop does not end with a check out, and
-    // only a weak hold on the state, so that the state is only ever destroyed on the loop.
+    // The worker holds only a weak hold on the state, so that the state is only ever destroyed
+    // on the loop, and no work count of the loop's: while serving, the waiting request's
+    // connection keeps the loop running; at shutdown abandon() lets it end without waiting
+    // for bcrypt (a verdict posted after that is destroyed with the loop, unrun).
     asio::post(pool_, [password = decoded.substr(colon + 1), hash = known ? found->second : s.dummy,
-                       known, id, weak = std::weak_ptr<state>(state_),
-                       loop = asio::prefer(s.loop, asio::execution::outstanding_work.tracked)] {
+                       known, id, weak = std::weak_ptr<state>(state_), loop = s.loop] {
         const bool ok = bcrypt_matches(password, hash) && known;
         asio::post(loop, [weak, id, ok] {
             if (const auto alive = weak.lock()) {

@@ -51,9 +51,15 @@ public:
 
     // Decides whether `authorization` (the header's value) names a known user with the right
     // password. Cached credentials and malformed values are decided inside this call; a bcrypt
-    // check completes later, from the event loop. `done` is called exactly once.
+    // check completes later, from the event loop. `done` is called exactly once, unless
+    // abandon() drops it first.
     void check(std::string_view authorization, const boost::asio::ip::address& client,
                completion done);
+
+    // At shutdown, when the grace period ends: drops every check still waiting for a worker's
+    // verdict (and with it the request it was for) without calling it. Checks do not keep the
+    // event loop running, so this is what lets the exporter exit without waiting for bcrypt.
+    void abandon();
 
     static constexpr std::string_view challenge = "Basic realm=\"linux-audit-exporter\"";
 

@@ -23,6 +23,12 @@ void router::guard(std::shared_ptr<request_guard> guard) {
     guard_ = std::move(guard);
 }
 
+void router::decorate(response& outgoing) const {
+    if (guard_) {
+        guard_->decorate(outgoing);
+    }
+}
+
 void router::route(const request& incoming, const responder& respond,
                    const boost::asio::ip::address& client) const {
     if (!guard_) {

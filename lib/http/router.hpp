@@ -41,6 +41,9 @@ public:
                const boost::asio::ip::address& client = {}) const;
 
     void guard(std::shared_ptr<request_guard> guard);
+    // Adds the guard's headers to an answer the server gives without asking the router (a
+    // request it could not parse: 400, 413, 431).
+    void decorate(response& outgoing) const;
 
 private:
     void authenticate(const request& incoming, const responder& respond,

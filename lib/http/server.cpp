@@ -263,9 +263,11 @@ private:
         }
         keep_alive_ = false;
         head_ = false;
-        write_response(make_response(status, plain_text,
-                                     std::to_string(static_cast<unsigned>(status)) + " " +
-                                         std::string(beast_http::obsolete_reason(status)) + "\n"));
+        auto answer = make_response(status, plain_text,
+                                    std::to_string(static_cast<unsigned>(status)) + " " +
+                                        std::string(beast_http::obsolete_reason(status)) + "\n");
+        routes_.decorate(answer); // the configured headers go on every answer
+        write_response(std::move(answer));
     }
 
     void write_response(response answer) {

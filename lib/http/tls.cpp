@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <arpa/inet.h>
 #include <array>
+#include <cctype>
 #include <cerrno>
+#include <cstddef>
 #include <cstdio>
 #include <cstring>
 #include <netinet/in.h>
@@ -188,22 +190,33 @@ void remember_peer(SSL* connection, const std::string& peer) {
     }
 }
 
-void refusal_log::refused(const std::string& peer, const std::string& why) {
+bool refusal_log::refused(const std::string& peer, const std::string& why) {
     const auto now = std::chrono::steady_clock::now();
-    if (last_.size() > 4096) { // many peers: forget those not heard of for a minute
-        std::erase_if(last_, [&](const auto& entry) {
-            return now - entry.second >= std::chrono::minutes(1);
-        });
+    const auto minute = std::chrono::minutes(1);
+    if (last_.size() >= max_peers) { // many peers: forget those not heard of for a minute
+        std::erase_if(last_, [&](const auto& entry) { return now - entry.second >= minute; });
     }
-    const auto [position, inserted] = last_.try_emplace(peer, now);
-    if (!inserted) {
-        if (now - position->second < std::chrono::minutes(1)) {
-            return;
+    if (const auto found = last_.find(peer); found != last_.end()) {
+        if (now - found->second < minute) {
+            return false;
         }
-        position->second = now;
+        found->second = now;
+    } else if (last_.size() >= max_peers) {
+        if (overflowed_ && now - overflow_logged_ < minute) {
+            return false;
+        }
+        overflowed_ = true;
+        overflow_logged_ = now;
+        logging::warn("refused TLS clients from more than " + std::to_string(max_peers) +
+                      " addresses within a minute, such as " + peer + ": " + why +
+                      " (one line a minute for all further addresses)");
+        return true;
+    } else {
+        last_.emplace(peer, now);
     }
     logging::warn("refused the TLS client " + peer + ": " + why +
                   " (logged at most once a minute per client)");
+    return true;
 }
 
 std::vector<std::string> subject_alt_names(X509* certificate) {
@@ -226,9 +239,26 @@ std::vector<std::string> subject_alt_names(X509* certificate) {
         case GEN_EMAIL:
             out.push_back(text(name->d.rfc822Name));
             break;
-        case GEN_URI:
-            out.push_back(text(name->d.uniformResourceIdentifier));
+        case GEN_URI: {
+            // Go compares url.Parse(uri).String(), which writes the scheme in lower case.
+            auto uri = text(name->d.uniformResourceIdentifier);
+            const auto colon = uri.find(':');
+            if (colon != std::string::npos && colon > 0 &&
+                std::isalpha(static_cast<unsigned char>(uri[0])) != 0 &&
+                std::all_of(uri.begin(), uri.begin() + static_cast<std::ptrdiff_t>(colon),
+                            [](char c) {
+                                return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+                                       c == '+' || c == '-' || c == '.';
+                            })) {
+                std::transform(uri.begin(), uri.begin() + static_cast<std::ptrdiff_t>(colon),
+                               uri.begin(), [](char c) {
+                                   return static_cast<char>(
+                                       std::tolower(static_cast<unsigned char>(c)));
+                               });
+            }
+            out.push_back(std::move(uri));
             break;
+        }
         case GEN_IPADD: {
             const auto bytes = text(name->d.iPAddress);
             std::array<char, INET6_ADDRSTRLEN> shown{};
@@ -240,6 +270,17 @@ std::vector<std::string> subject_alt_names(X509* certificate) {
                        std::equal(mapped.begin(), mapped.end(),
                                   reinterpret_cast<const unsigned char*>(bytes.data()))) {
                 ::inet_ntop(AF_INET, bytes.data() + 12, shown.data(), shown.size()); // as Go
+            } else if (bytes.size() == 16 &&
+                       std::all_of(bytes.begin(), bytes.begin() + 12,
+                                   [](char byte) { return byte == 0; }) &&
+                       (bytes[12] != 0 || bytes[13] != 0)) {
+                // glibc writes ::1.2.3.4 here (the old IPv4-compatible form); Go writes
+                // ::102:304, and that is what the allowed SANs are compared with.
+                const auto word = [&](std::size_t at) {
+                    return static_cast<unsigned>(static_cast<unsigned char>(bytes[at]) << 8U |
+                                                 static_cast<unsigned char>(bytes[at + 1]));
+                };
+                std::snprintf(shown.data(), shown.size(), "::%x:%x", word(12), word(14));
             } else if (bytes.size() == 16) {
                 ::inet_ntop(AF_INET6, bytes.data(), shown.data(), shown.size());
             }
@@ -305,6 +346,9 @@ std::shared_ptr<ssl::context> make_tls_context(const config::tls_settings& setti
         if (!material(settings.client_ca_file, settings.client_ca, "client_ca", ca_pem, error)) {
             return nullptr;
         }
+        // Go trusts every certificate of its ClientCAs pool as an anchor, an intermediate CA
+        // too; OpenSSL wants a self-signed root at the end of the chain unless told so.
+        X509_VERIFY_PARAM_set_flags(SSL_CTX_get0_param(native), X509_V_FLAG_PARTIAL_CHAIN);
         if (!trust_client_cas(native, ca_pem)) {
             error = (settings.client_ca_file.empty()
                          ? std::string("tls_server_config.client_ca (inline)")

@@ -7,6 +7,7 @@
 
 #include <boost/asio/ssl/context.hpp>
 #include <chrono>
+#include <cstddef>
 #include <map>
 #include <memory>
 #include <string>
@@ -18,13 +19,20 @@ using SSL = struct ssl_st;
 namespace lae::http {
 
 // Logs a refused client certificate at most once per peer address and minute, so that a
-// client retrying in a loop cannot flood the log.
+// client retrying in a loop cannot flood the log. It remembers at most max_peers addresses:
+// beyond them (clients from many addresses of an IPv6 prefix) one line a minute speaks for all
+// the others, and the memory stays bounded.
 class refusal_log {
 public:
-    void refused(const std::string& peer, const std::string& why);
+    static constexpr std::size_t max_peers = 4096;
+    // True when a line was logged.
+    bool refused(const std::string& peer, const std::string& why);
+    std::size_t remembered() const { return last_.size(); }
 
 private:
     std::map<std::string, std::chrono::steady_clock::time_point> last_;
+    std::chrono::steady_clock::time_point overflow_logged_{};
+    bool overflowed_ = false;
 };
 
 // Builds a server context from `settings` (reading the files it names); nullptr and a

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <ctime>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,6 +13,22 @@ namespace {
 
 constexpr auto check_every = std::chrono::seconds(1);
 constexpr auto retry_every = std::chrono::seconds(10);
+
+constexpr auto settle_time = std::chrono::seconds(1);
+
+// True when one of the files was modified less than settle_time ago (a writer may still be at
+// work). A time in the future (a clock set back) does not count, or we would wait forever.
+template <typename Stamps> bool written_lately(const Stamps& stamps) {
+    timespec now{};
+    ::clock_gettime(CLOCK_REALTIME, &now);
+    const auto nanoseconds = [](const timespec& time) {
+        return std::chrono::seconds(time.tv_sec) + std::chrono::nanoseconds(time.tv_nsec);
+    };
+    return std::any_of(stamps.begin(), stamps.end(), [&](const auto& one) {
+        const auto age = nanoseconds(now) - nanoseconds(one.modified);
+        return age >= std::chrono::nanoseconds(0) && age < settle_time;
+    });
+}
 
 bool same_rate_limit(const config::rate_limit_settings& a, const config::rate_limit_settings& b) {
     return a.interval == b.interval && a.burst == b.burst;
@@ -60,6 +77,9 @@ web_configuration::stamps web_configuration::stamps_of(const config::web_config&
 }
 
 bool web_configuration::apply(std::string& error, bool first) {
+    // The file's stamp is taken before the file is read: a write that ends while we read it
+    // then shows as a change at the next look, instead of leaving us with its first half.
+    const auto file_stamp = stamps_of(config::web_config{})[0];
     auto loaded = config::load_web_config(path_);
     if (!loaded.config) {
         error = loaded.error;
@@ -67,7 +87,8 @@ bool web_configuration::apply(std::string& error, bool first) {
     }
     auto& next = *loaded.config;
     // Read before the files, so that a change while we read them is seen next time.
-    const auto next_stamps = stamps_of(next);
+    auto next_stamps = stamps_of(next);
+    next_stamps[0] = file_stamp;
     std::shared_ptr<boost::asio::ssl::context> context;
     if (next.tls) {
         context = make_tls_context(*next.tls, refusals_, error);
@@ -153,9 +174,16 @@ void web_configuration::refresh(clock::time_point now) {
         return;
     }
     checked_ = now;
-    const bool changed = !(stamps_of(config_) == loaded_);
+    const auto on_disk = stamps_of(config_);
+    const bool changed = !(on_disk == loaded_);
     const bool retry = failing_ && now - failed_at_ >= retry_every;
     if (!changed && !retry) {
+        return;
+    }
+    // A file written in place passes through states that are valid YAML but not what its
+    // writer means (truncated to nothing, or cut before basic_auth_users: no authentication
+    // at all). Take a change only once the files have been left alone for a moment.
+    if (changed && written_lately(on_disk)) {
         return;
     }
     std::string error;

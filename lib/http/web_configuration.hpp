@@ -57,8 +57,16 @@ public:
     }
     void decorate(response& outgoing) const override;
 
+    // At shutdown: drops the requests still waiting for a password check (see basic_auth).
+    void abandon_checks() {
+        if (users_) {
+            users_->abandon();
+        }
+    }
+
     // Looks for changes at most once a second (and retries a failed reload at most every
-    // ten seconds); called on every connection and request.
+    // ten seconds); takes a change once the files have not been written for a second;
+    // called on every connection and request.
     void refresh(clock::time_point now);
 
 private:

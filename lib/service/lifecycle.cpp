@@ -24,6 +24,10 @@ void lifecycle::add_stop(std::function<void()> stop) {
     stops_.push_back(std::move(stop));
 }
 
+void lifecycle::add_cut(std::function<void()> cut) {
+    cuts_.push_back(std::move(cut));
+}
+
 void lifecycle::run() {
     auto on_signal = [this](const error_code& error, int signal_number) {
         if (!error) {
@@ -90,6 +94,9 @@ void lifecycle::cut() {
     // Scrapes still waiting for the kernel are answered now (up 0), then every connection is
     // closed; their sessions end as their operations complete with errors.
     kernel_.close();
+    for (const auto& end : cuts_) {
+        end();
+    }
     for (auto* server : servers_) {
         server->abort();
     }

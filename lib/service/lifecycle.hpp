@@ -31,6 +31,9 @@ public:
     // Something else that keeps the loop busy (the record stream): stopped at the first
     // signal, so that run() can return.
     void add_stop(std::function<void()> stop);
+    // Something to end when the grace period runs out (or at a second signal), before the
+    // remaining connections are closed: requests waiting for a password check.
+    void add_cut(std::function<void()> cut);
 
     // Runs the event loop until a signal (or shut_down()) has ended everything. An exception
     // escaping a handler is logged, its connection ends with it, and the loop goes on.
@@ -49,6 +52,7 @@ private:
     std::chrono::milliseconds grace_;
     std::vector<http::server*> servers_;
     std::vector<std::function<void()>> stops_;
+    std::vector<std::function<void()>> cuts_;
     boost::asio::signal_set signals_;
     boost::asio::steady_timer grace_timer_;
     std::size_t servers_left_ = 0;

@@ -1,8 +1,22 @@
 #define BOOST_TEST_MODULE audit advice
 #include "audit/advice.hpp"
+#include "audit/client.hpp"
 
+#include <boost/asio/io_context.hpp>
 #include <boost/test/unit_test.hpp>
 #include <cerrno>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <linux/filter.h>
+#include <linux/netlink.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 using boost::system::error_code;
 using boost::system::system_category;
@@ -29,6 +43,73 @@ BOOST_AUTO_TEST_CASE(eprotonosupport_names_the_kernel_build) {
 BOOST_AUTO_TEST_CASE(timeout_says_the_kernel_did_not_answer) {
     const auto text = explain(error_code(ETIMEDOUT, system_category()));
     BOOST_TEST(text.find("did not answer") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(einval_from_socket_names_seccomp_and_the_remedy) {
+    const error_code error(EINVAL, lae::audit::socket_category());
+    const auto text = explain(error);
+    BOOST_TEST(text.find("seccomp") != std::string::npos);
+    BOOST_TEST(text.find("CAP_AUDIT_WRITE") != std::string::npos);
+    BOOST_TEST(text.find("--cap-add AUDIT_WRITE") != std::string::npos);
+    BOOST_TEST(text.find("keeps only CAP_AUDIT_CONTROL") != std::string::npos);
+    BOOST_TEST(text.find("Invalid argument") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(einval_in_a_kernel_reply_is_not_blamed_on_seccomp) {
+    const auto text = explain(error_code(EINVAL, system_category()));
+    BOOST_TEST(text.find("seccomp") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(other_socket_errors_keep_their_advice) {
+    const auto text = explain(error_code(EPROTONOSUPPORT, lae::audit::socket_category()));
+    BOOST_TEST(text.find("CONFIG_AUDIT") != std::string::npos);
+}
+
+namespace {
+
+// What containers/common's seccomp.json does without CAP_AUDIT_WRITE, installed for real in a
+// child process: socket(AF_NETLINK, *, NETLINK_AUDIT) fails with EINVAL, nothing else changes.
+bool refuse_audit_sockets_like_a_container_runtime() {
+    constexpr auto arg = [](std::size_t n) {
+        return static_cast<std::uint32_t>(offsetof(seccomp_data, args) + n * sizeof(std::uint64_t));
+    };
+    sock_filter program[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_socket, 0, 5),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, arg(0)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_NETLINK, 0, 3),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, arg(2)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NETLINK_AUDIT, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EINVAL),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    sock_fprog filter{static_cast<unsigned short>(std::size(program)), program};
+    return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
+           prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &filter) == 0;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(a_seccomp_refusal_reaches_the_advice_from_the_client) {
+    const pid_t child = fork();
+    BOOST_TEST_REQUIRE(child >= 0);
+    if (child == 0) {
+        // Exit codes say which step failed; no Boost.Test in the child.
+        if (!refuse_audit_sockets_like_a_container_runtime()) {
+            _exit(2);
+        }
+        boost::asio::io_context context;
+        lae::audit::client kernel(context.get_executor(), std::chrono::seconds(1));
+        const auto error = kernel.open();
+        if (error.value() != EINVAL || error.category() != lae::audit::socket_category()) {
+            _exit(3);
+        }
+        _exit(explain(error).find("AUDIT_WRITE") != std::string::npos ? 0 : 4);
+    }
+    int status = 0;
+    BOOST_TEST_REQUIRE(waitpid(child, &status, 0) == child);
+    BOOST_TEST(WIFEXITED(status));
+    BOOST_TEST(WEXITSTATUS(status) == 0);
 }
 
 BOOST_AUTO_TEST_CASE(anything_else_keeps_the_system_message) {

@@ -1,6 +1,7 @@
 #define BOOST_TEST_MODULE basic auth
 #include "http/basic_auth.hpp"
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/test/unit_test.hpp>
 #include <crypt.h>
@@ -53,9 +54,17 @@ struct checker {
         : auth(loop.get_executor(), std::move(users), limits) {}
     basic_auth::decision ask(const std::string& authorization, const char* client = "192.0.2.1") {
         std::optional<basic_auth::decision> answer;
-        auth.check(authorization, make_address(client),
-                   [&](basic_auth::decision d) { answer = d; });
+        // A check out on a worker does not keep the loop running (the server's connection
+        // does); here a work guard does, until the answer is in.
+        auto waiting = boost::asio::make_work_guard(loop);
+        auth.check(authorization, make_address(client), [&](basic_auth::decision d) {
+            answer = d;
+            waiting.reset();
+        });
         inline_answer = answer.has_value();
+        if (inline_answer) {
+            waiting.reset();
+        }
         loop.run();
         loop.restart();
         BOOST_TEST_REQUIRE(answer.has_value());
@@ -128,15 +137,33 @@ BOOST_AUTO_TEST_CASE(checks_beyond_the_cap_are_throttled_not_queued) {
     checker auth({{"alice", bcrypt("secret", 8)}}, limits);
     int denied = 0;
     int throttled = 0;
+    auto waiting = boost::asio::make_work_guard(auth.loop);
     for (int i = 0; i < 6; ++i) {
         const std::string client = "192.0.2." + std::to_string(20 + i);
         auth.auth.check(header("alice:guess"), make_address(client), [&](basic_auth::decision d) {
             (d.outcome == basic_auth::verdict::throttled ? throttled : denied) += 1;
+            if (denied + throttled == 6) {
+                waiting.reset();
+            }
         });
     }
     auth.loop.run();
     BOOST_TEST(denied == 2);
     BOOST_TEST(throttled == 4);
+}
+
+BOOST_AUTO_TEST_CASE(abandoned_checks_are_dropped_and_let_the_loop_end) {
+    basic_auth::limits limits;
+    limits.workers = 1;
+    checker auth({{"alice", bcrypt("secret", 12)}}, limits);
+    bool called = false;
+    auth.auth.check(header("alice:guess"), make_address("192.0.2.40"),
+                    [&](basic_auth::decision) { called = true; });
+    auth.auth.abandon();
+    // Nothing holds the loop: run() returns without waiting for the worker's verdict (it would
+    // have run that handler), and the request's callback is never called.
+    BOOST_TEST(auth.loop.run() == 0U);
+    BOOST_TEST(!called);
 }
 
 BOOST_AUTO_TEST_CASE(the_unknown_user_hash_has_the_highest_cost_in_use) {

@@ -1,6 +1,7 @@
 #define BOOST_TEST_MODULE TLS context and web configuration
 #include "http/tls.hpp"
 #include "http/web_configuration.hpp"
+#include "logging/logging.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <openssl/evp.h>
@@ -66,12 +67,36 @@ struct made_certificate {
 BOOST_AUTO_TEST_CASE(sans_are_written_as_go_writes_them) {
     const made_certificate made("DNS:scraper.example,IP:10.1.2.3,IP:2001:DB8:0:0:0:0:0:7,"
                                 "IP:::ffff:192.0.2.1,email:ops@example.org,"
-                                "URI:spiffe://example.org/scraper");
+                                "URI:spiffe://example.org/scraper,IP:::102:304,IP:::7,"
+                                "URI:HTTPS://Example.ORG/A");
     const auto names = subject_alt_names(made.certificate);
-    const std::vector<std::string> expected = {"scraper.example", "10.1.2.3",
-                                               "2001:db8::7",     "192.0.2.1",
-                                               "ops@example.org", "spiffe://example.org/scraper"};
+    // ::102:304 as Go writes it (glibc's inet_ntop says ::1.2.3.4); a URI's scheme in lower
+    // case, the rest as given (Go's url.URL.String()).
+    const std::vector<std::string> expected = {"scraper.example",
+                                               "10.1.2.3",
+                                               "2001:db8::7",
+                                               "192.0.2.1",
+                                               "ops@example.org",
+                                               "spiffe://example.org/scraper",
+                                               "::102:304",
+                                               "::7",
+                                               "https://Example.ORG/A"};
     BOOST_TEST(names == expected, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(refusal_log_is_bounded_in_lines_and_memory) {
+    lae::logging::init(lae::logging::level::error, lae::logging::format::logfmt); // quiet
+    refusal_log log;
+    BOOST_TEST(log.refused("192.0.2.1", "test"));
+    BOOST_TEST(!log.refused("192.0.2.1", "test")); // the same peer within a minute
+    std::size_t lines = 1;
+    for (std::size_t i = 0; i < refusal_log::max_peers + 100; ++i) {
+        if (log.refused("2001:db8::" + std::to_string(i), "test")) {
+            ++lines;
+        }
+    }
+    BOOST_TEST(log.remembered() == refusal_log::max_peers);
+    BOOST_TEST(lines == refusal_log::max_peers + 1); // one line for all beyond the bound
 }
 
 BOOST_AUTO_TEST_CASE(inline_material_builds_a_context) {

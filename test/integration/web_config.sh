@@ -43,6 +43,13 @@ make_cert client-other ca ec "DNS:other.example,IP:10.9.9.9,email:eve@example.or
 make_cert client-self self ec "DNS:scraper.example" clientAuth
 make_cert client-self-other self ec "DNS:intruder.example" clientAuth
 make_cert stranger other-ca ec "DNS:scraper.example" clientAuth
+# An intermediate CA (signed by ca) and a client it signs.
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout inter.key \
+    -out inter.csr -subj /CN=inter 2>/dev/null
+printf 'basicConstraints=critical,CA:true\nkeyUsage=critical,keyCertSign\n' >inter.ext
+openssl x509 -req -in inter.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
+    -extfile inter.ext -out inter.pem 2>/dev/null
+make_cert client-inter inter ec "DNS:scraper.example" clientAuth
 
 code() { curl -s -o /dev/null --max-time 5 -w '%{http_code}' --cacert ca.pem "$@"; }
 as() { code --cert "$1.pem" --key "$1.key" "${@:2}"; } # as CLIENT URL...
@@ -132,6 +139,14 @@ base=https://127.0.0.1:$PORT
 check "VerifyClientCertIfGiven: no certificate: 200" test "$(code "$base/metrics")" = 200
 check "VerifyClientCertIfGiven: a certificate the system store trusts: 200" test "$(as client-dns "$base/metrics")" = 200
 check "VerifyClientCertIfGiven: a certificate it does not trust: refused" refused stranger "$base/metrics"
+stop_exporter "$PID"
+
+# --- client_ca_file holding an intermediate CA only: Go trusts it as an anchor ---
+printf 'tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: inter.pem\n' >inter.yml
+start_exporter inter ++ --web.config.file "$WORK/inter.yml"
+base=https://127.0.0.1:$PORT
+check "client_ca_file with an intermediate only: a client it signed passes (as in Go)" test "$(as client-inter "$base/metrics")" = 200
+check "client_ca_file with an intermediate only: a client signed by the root is refused" refused client-dns "$base/metrics"
 stop_exporter "$PID"
 start_exporter ifgiven-default ++ --web.config.file "$WORK/ifgiven.yml"
 base=https://127.0.0.1:$PORT
@@ -237,6 +252,8 @@ has_headers() { # has_headers STATUS CURL-ARGS...
 check "headers: on a 200" has_headers 200 -u alice:wonder "$url/metrics"
 check "headers: on a 401" has_headers 401 "$url/metrics"
 check "headers: on a 404" has_headers 404 -u alice:wonder "$url/nowhere"
+check "headers: on a 431 (a request the server refuses before any route)" \
+    has_headers 431 -H "X-Big: $(head -c 20000 /dev/zero | tr '\0' a)" "$url/metrics"
 # Three of the burst of four are spent above.
 check "rate limit: one more token is left" test "$(http_code -u alice:wonder "$url/metrics")" = 200
 check "rate limit: then 429 with the headers" has_headers 429 -u alice:wonder "$url/metrics"
@@ -268,6 +285,17 @@ check "reload: ... still plain HTTP with the last good file" test "$(http_code -
 cp web.good web.yml
 sleep 1.2
 check "reload: the fixed file is taken" test "$(http_code -u bob:builder "$url/metrics")" = 200
+# A file being written in place is valid YAML on the way: cut after "basic_auth_users:" it
+# would turn authentication off. A change is taken only once the file has been left alone for
+# a second. Timing: a look at the files at t, the half file at t+0.5, the next look at t+1.
+sleep 1.1
+http_code "$url/healthz" >/dev/null || true
+sleep 0.5
+printf 'basic_auth_users:\n' >web.yml
+sleep 0.6
+check "reload: a file written half a second ago is not taken yet (no credentials: 401)" \
+    test "$(http_code "$url/metrics")" = 401
+cp web.good web.yml
 stop_exporter "$PID"
 
 # --- TLS reload: certificate, client CA and SANs from the same file ---

@@ -31,3 +31,84 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- default "default" .Values.serviceAccount.name }}
 {{- end }}
 {{- end }}
+
+{{- /* Whether a web configuration is mounted, and what it turns on. */ -}}
+{{- define "linux-audit-exporter.webConfig.enabled" -}}
+{{- if or .Values.webConfig.existingSecret .Values.webConfig.content }}true{{ end }}
+{{- end }}
+
+{{- define "linux-audit-exporter.webConfig.tls" -}}
+{{- if .Values.webConfig.existingSecret }}
+{{- if .Values.webConfig.tls }}true{{ end }}
+{{- else if hasKey .Values.webConfig.content "tls_server_config" }}true{{ end }}
+{{- end }}
+
+{{- define "linux-audit-exporter.webConfig.basicAuth" -}}
+{{- if .Values.webConfig.existingSecret }}
+{{- if .Values.webConfig.basicAuth }}true{{ end }}
+{{- else if .Values.webConfig.content.basic_auth_users }}true{{ end }}
+{{- end }}
+
+{{- define "linux-audit-exporter.webConfig.secretName" -}}
+{{- default (printf "%s-web-config" (include "linux-audit-exporter.fullname" .)) .Values.webConfig.existingSecret }}
+{{- end }}
+
+{{- define "linux-audit-exporter.scheme" -}}
+{{- if include "linux-audit-exporter.webConfig.tls" . }}https{{ else }}http{{ end }}
+{{- end }}
+
+{{- /* One probe: an HTTP GET of probes.path, or a TCP connect when asked, or under basic
+auth without credentials for the probe. */ -}}
+{{- define "linux-audit-exporter.probe" -}}
+{{- $p := .Values.probes }}
+{{- $auth := include "linux-audit-exporter.webConfig.basicAuth" . }}
+{{- if or (eq $p.type "tcp") (and $auth (not $p.basicAuth.password)) }}
+tcpSocket:
+  port: http
+{{- else }}
+httpGet:
+  path: {{ $p.path }}
+  port: http
+  scheme: {{ include "linux-audit-exporter.scheme" . | upper }}
+  {{- if $auth }}
+  httpHeaders:
+    - name: Authorization
+      value: {{ printf "Basic %s" (printf "%s:%s" $p.basicAuth.username $p.basicAuth.password | b64enc) | quote }}
+  {{- end }}
+{{- end }}
+{{- end }}
+
+{{- /* The endpoint settings both monitors share. */ -}}
+{{- define "linux-audit-exporter.monitorEndpoint" -}}
+{{- $m := .monitor }}
+{{- with .root }}
+port: http
+path: {{ .Values.metricsPath }}
+scheme: {{ default (include "linux-audit-exporter.scheme" .) $m.scheme }}
+interval: {{ $m.interval }}
+scrapeTimeout: {{ $m.scrapeTimeout }}
+{{- with $m.tlsConfig }}
+tlsConfig:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with $m.basicAuth }}
+basicAuth:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- if or $m.instanceFromNodeName $m.relabelings }}
+relabelings:
+  {{- if $m.instanceFromNodeName }}
+  - sourceLabels: [__meta_kubernetes_pod_node_name]
+    targetLabel: instance
+    action: replace
+  {{- end }}
+  {{- with $m.relabelings }}
+  {{- toYaml . | nindent 2 }}
+  {{- end }}
+{{- end }}
+{{- with $m.metricRelabelings }}
+metricRelabelings:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end }}
+{{- end }}
