@@ -8,8 +8,8 @@ unpacked). An answer that ends in "# EOF" is OpenMetrics 1.0.0: it must pass the
 OpenMetrics parser of python3-prometheus-client (which rejects clashing family names, a
 missing # EOF, ...) and that package's text parser. Any other answer is text 0.0.4: it
 must pass the text parser and `promtool check metrics` with nothing to say. On top of the
-parsers, no family name may be declared twice and no sample name may belong to two families
-(the Python text parser merges such families silently). Exits 1 naming every problem.
+parsers, no family name may be declared twice, no sample name may belong to two families
+(the Python text parser merges such families silently) and no series may appear twice. Exits 1 naming every problem.
 
 Run with /usr/bin/python3: Debian's python3-prometheus-client is installed for that one.
 (promtool 2.42 reads only text 0.0.4: on OpenMetrics it reports the counters' help as
@@ -53,6 +53,19 @@ def declared_names(text):
     return problems
 
 
+def duplicate_series(text):
+    """Samples with the same name and labels: the parsers accept them, Prometheus drops one."""
+    problems = []
+    seen = set()
+    for family in parse_text(text):
+        for sample in family.samples:
+            series = (sample.name, tuple(sorted(sample.labels.items())))
+            if series in seen:
+                problems.append(f"series {sample.name}{sample.labels} twice")
+            seen.add(series)
+    return problems
+
+
 def check(path):
     raw = open(path, "rb").read()
     if raw[:2] == b"\x1f\x8b":
@@ -76,6 +89,7 @@ def check(path):
     except Exception as error:
         problems.append(f"text parser: {error}")
     problems += declared_names(text)
+    problems += duplicate_series(text)
     if not openmetrics:
         lint = subprocess.run(["promtool", "check", "metrics"], input=text, text=True,
                               capture_output=True, check=False)

@@ -78,9 +78,20 @@ std::size_t printable_utf8_length(std::string_view text) noexcept {
     return length;
 }
 
+// Bytes kept as they are at `at` of `key`, or 0 for one byte written as \xHH. A backslash
+// is escaped too, so that \xHH always means an escaped byte, and so is a leading '(', so that
+// a real key can never be one of the collector's own values "(none)" and "(other)" (a key
+// equal to one would make two series with the same labels).
+std::size_t kept_length(std::string_view key, std::size_t at) noexcept {
+    if (key[at] == '\\' || (at == 0 && key[at] == '(')) {
+        return 0;
+    }
+    return printable_utf8_length(key.substr(at));
+}
+
 bool is_clean(std::string_view key) noexcept {
     for (std::size_t at = 0; at < key.size();) {
-        const auto step = printable_utf8_length(key.substr(at));
+        const auto step = kept_length(key, at);
         if (step == 0) {
             return false;
         }
@@ -192,7 +203,7 @@ std::string key_label(std::string_view key) {
     std::string out;
     out.reserve(key.size());
     for (std::size_t at = 0; at < key.size();) {
-        if (const auto step = printable_utf8_length(key.substr(at)); step != 0) {
+        if (const auto step = kept_length(key, at); step != 0) {
             out.append(key.substr(at, step));
             at += step;
             continue;

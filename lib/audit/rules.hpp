@@ -38,8 +38,9 @@ std::string_view list_name(std::uint32_t list) noexcept;
 std::string_view action_name(std::uint32_t action) noexcept;
 std::string_view kind_name(rule_kind kind) noexcept;
 
-// A key as a label value: valid UTF-8 is kept; other bytes and control characters become
-// \xHH (a label value must be UTF-8, and a key is any bytes).
+// A key as a label value: valid UTF-8 is kept; other bytes, control characters, a backslash
+// and a leading '(' become \xHH (a label value must be UTF-8, a key is any bytes, and the
+// mapping must not merge two keys or meet the values "(none)" and "(other)").
 std::string key_label(std::string_view key);
 
 // Counts rules as they arrive, by (list, action, kind) and by key. At most `max_keys`

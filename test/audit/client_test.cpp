@@ -137,3 +137,33 @@ BOOST_AUTO_TEST_CASE(close_aborts_waiters_and_the_next_query_reopens) {
     context.run();
     BOOST_TEST(!second, second.message());
 }
+
+BOOST_AUTO_TEST_CASE(a_handler_that_reopens_the_socket_mid_drain_gets_its_answers) {
+    // The receive loop reads every ready datagram in one wake-up; a handler it runs may close
+    // the socket and start queries on a new one. The loop must stop reading the old socket and
+    // leave the new one's receiving to the new queries: they are answered, nothing hangs.
+    boost::asio::io_context context;
+    client kernel(context.get_executor(), 2s);
+    int aborted_or_done = 0;
+    const auto first_round = [&](const error_code& e) {
+        BOOST_TEST((!e || e == boost::asio::error::operation_aborted), e.message());
+        ++aborted_or_done;
+    };
+    error_code second_status = boost::asio::error::would_block;
+    error_code second_rules = boost::asio::error::would_block;
+    kernel.async_list_rules([&](const error_code& e, const rule_tally&) { first_round(e); });
+    kernel.async_get_features([&](const error_code& e, const features&) { first_round(e); });
+    kernel.async_get_status([&](const error_code& e, const status&) {
+        BOOST_TEST(!e, e.message());
+        kernel.close(); // the rules and features queries, if still out, end aborted
+        kernel.async_get_status([&](const error_code& e2, const status&) { second_status = e2; });
+        kernel.async_list_rules(
+            [&](const error_code& e2, const rule_tally&) { second_rules = e2; });
+    });
+    context.run_for(5s);
+    BOOST_TEST(context.stopped()); // nothing left waiting: no hang, no pending receive
+    BOOST_TEST(aborted_or_done == 2);
+    BOOST_TEST(!second_status, second_status.message());
+    BOOST_TEST(!second_rules, second_rules.message());
+    BOOST_TEST(kernel.requests_sent() == 5U);
+}

@@ -252,6 +252,27 @@ BOOST_AUTO_TEST_CASE(key_labels_are_utf8_without_control_bytes) {
     BOOST_TEST(tally.keys().count("x\\xff") == 1U);
 }
 
+BOOST_AUTO_TEST_CASE(key_labels_never_merge_two_keys_nor_meet_the_collectors_own_values) {
+    // A backslash is escaped, so that the byte 0xff and the four characters \xff differ.
+    BOOST_TEST(key_label("\\xff") == "\\x5cxff");
+    BOOST_TEST(key_label("a\\b") == "a\\x5cb");
+    // A leading '(' is escaped: "(none)" and "(other)" are the collector's, never a key's.
+    BOOST_TEST(key_label("(none)") == "\\x28none)");
+    BOOST_TEST(key_label("(other)") == "\\x28other)");
+    BOOST_TEST(key_label("a(b)") == "a(b)");
+    rule_tally tally;
+    for (const std::string_view key : {"(none)", "(other)", "\\xff", "\xff", "(none)"}) {
+        tally.add({AUDIT_FILTER_EXIT, AUDIT_ALWAYS, rule_kind::syscall, key});
+    }
+    BOOST_TEST(tally.keys().size() == 4U);
+    BOOST_TEST(tally.keys().at("\\x28none)") == 2U);
+    BOOST_TEST(tally.keys().count("(none)") == 0U);
+    BOOST_TEST(tally.keys().count("(other)") == 0U);
+    BOOST_TEST(tally.keys().at("\\x5cxff") == 1U);
+    BOOST_TEST(tally.keys().at("\\xff") == 1U);
+    BOOST_TEST(tally.without_key() == 0U);
+}
+
 namespace {
 std::vector<std::byte> feature_bytes(std::uint32_t version, std::uint32_t mask, std::uint32_t on,
                                      std::uint32_t lock) {

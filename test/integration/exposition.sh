@@ -25,8 +25,17 @@ auditctl -a never,exit -F arch=b64 -S unlinkat -F uid=65533 -k 'lae clé' >/dev/
 auditctl -a always,exclude -F msgtype=CWD >/dev/null
 auditctl -a always,user -F uid=65533 >/dev/null
 auditctl -a always,exit -F arch=b64 -S getppid -F uid=65533 >/dev/null
+# Keys that read like the exporter's own label values, or like its \xHH escape, and one that
+# is not UTF-8: each its own series, none twice.
+auditctl -a always,exit -F arch=b64 -S getpid -F uid=65533 -k '(none)' -k '(other)' >/dev/null
+auditctl -a always,exit -F arch=b64 -S mkdirat -F uid=65533 -k '\xff' -k $'lae\xff' >/dev/null
 loaded=$(auditctl -l | grep -vc '^No rules')
-check "six rules loaded, as auditctl -l says ($loaded)" test "$loaded" = 6
+check "eight rules loaded, as auditctl -l says ($loaded)" test "$loaded" = 8
+body=$(scrape)
+check "a key (none) is not the keyless rules' series" \
+    grep -qxF 'linux_audit_rules_with_key{key="\\x28none)"} 1' <<<"$body"
+check "a key \\xff is not the byte 0xff" \
+    grep -qxF 'linux_audit_rules_with_key{key="\\x5cxff"} 1' <<<"$body"
 check "with rules: linux_audit_rules $loaded" test "$(metric "$(scrape)" linux_audit_rules)" = "$loaded"
 check_every_exposition "up 1, $loaded rules"
 stop_exporter "$PID"

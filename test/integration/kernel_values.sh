@@ -18,6 +18,18 @@ at_exit "auditctl -D -k lae_test >/dev/null 2>&1 || true"
 start_exporter values ++ --kernel-hz "$(kernel_hz)"
 hz=$(kernel_hz)
 
+# Before any scrape: "replies" to the next queries' sequence numbers, sent straight to the
+# exporter's audit socket by a process (CAP_NET_ADMIN) rather than the kernel, wait in the
+# socket for the first scrape's queries. They must not answer them (without the sender check
+# this scrape said enabled 7, backlog_limit 424242).
+check "forged AUDIT_GET replies sent to the exporter's port" \
+    /usr/bin/python3 "$TEST_ROOT/forge_reply.py" "$PID" 1 16 7
+body=$(scrape)
+check "forged replies ignored: linux_audit_backlog_limit equals auditctl -s" \
+    test "$(metric "$body" linux_audit_backlog_limit)" = "$(auditctl_status backlog_limit)"
+check "forged replies ignored: linux_audit_enabled equals auditctl -s" \
+    test "$(metric "$body" linux_audit_enabled)" = "$(auditctl_status enabled)"
+
 compare_all() { # compare_all LABEL
     local body
     body=$(scrape)

@@ -274,8 +274,10 @@ BOOST_AUTO_TEST_CASE(keys_are_escaped_as_label_values) {
     answers.rules->add(rule(4, 2, lae::audit::rule_kind::syscall, "say \"hi\"\\\n"));
     answers.rules->add(rule(4, 2, lae::audit::rule_kind::syscall, "bad\xff\x02 clé"));
     const auto text = render_text(answers);
-    // Control bytes become \xHH first (like invalid UTF-8); then the writer's escapes apply.
-    BOOST_TEST(has_line(text, "linux_audit_rules_with_key{key=\"say \\\"hi\\\"\\\\\\\\x0a\"} 1"));
+    // Control bytes and the backslash become \xHH first (like invalid UTF-8); then the
+    // writer's escapes apply.
+    BOOST_TEST(
+        has_line(text, "linux_audit_rules_with_key{key=\"say \\\"hi\\\"\\\\x5c\\\\x0a\"} 1"));
     BOOST_TEST(has_line(text, "linux_audit_rules_with_key{key=\"bad\\\\xff\\\\x02 clé\"} 1"));
 }
 
