@@ -99,7 +99,11 @@ check "PodMonitor: https from the web config, release label, instance from the n
 both=$("$helm" template audit "$chart" -f "$chart/ci-all-options.yaml" --set podMonitor.enabled=true 2>&1) || true
 check "both monitors at once are refused with a clear message" grep -q "both true: choose one" <<<"$both"
 # values.schema.json: a mistyped value is refused with its name.
-for bad in porrt=1 logLevel=verbose probes.type=exec serviceMonitor.scheme=ftp kernelHz=fast; do
+# Prometheus' own snake_case relabel fields would pass helm and be pruned by the CRD: silently no relabeling.
+for bad in porrt=1 logLevel=verbose probes.type=exec serviceMonitor.scheme=ftp kernelHz=fast \
+    'podMonitor.relabelings[0].target_label=team' 'serviceMonitor.metricRelabelings[0].source_labels[0]=__name__' \
+    serviceMonitor.basicAuth.username=bob podMonitor.tlsConfig.caFile=/ca.crt \
+    webConfig.content.tls_server_conifg.cert_file=tls.crt; do
     out=$("$helm" template audit "$chart" --set "$bad" 2>&1) || true
     check "schema refuses $bad" grep -q "schema" <<<"$out"
 done
