@@ -68,6 +68,14 @@ check "all options: Secret holds the web config and its files" bash -c \
     'awk "/^kind: Secret$/,/^---$/" "$1" | grep -q "web-config.yml: |" && awk "/^kind: Secret$/,/^---$/" "$1" | grep -q "\"tls.key\": |"' _ "$WORK/all.yaml"
 auth_only=$("$helm" template audit "$chart" --set webConfig.existingSecret=mine,webConfig.basicAuth=true | awk '/^kind: DaemonSet$/,/^---$/')
 check "basic auth without probe credentials: TCP probes" bash -c '[[ $(grep -c "tcpSocket:" <<<"$1") -eq 2 ]]' _ "$auth_only"
+# The kubelet presents no client certificate: an HTTPS probe against required client
+# certificates fails every handshake, so the pod would restart forever.
+mtls=$("$helm" template audit "$chart" --set webConfig.content.tls_server_config.cert_file=tls.crt \
+    --set webConfig.content.tls_server_config.client_auth_type=RequireAndVerifyClientCert | awk '/^kind: DaemonSet$/,/^---$/')
+check "TLS requiring client certificates: TCP probes" bash -c '[[ $(grep -c "tcpSocket:" <<<"$1") -eq 2 ]] && ! grep -q "httpGet:" <<<"$1"' _ "$mtls"
+optional_cert=$("$helm" template audit "$chart" --set webConfig.content.tls_server_config.cert_file=tls.crt \
+    --set webConfig.content.tls_server_config.client_auth_type=VerifyClientCertIfGiven | awk '/^kind: DaemonSet$/,/^---$/')
+check "TLS with optional client certificates: HTTPS probes" bash -c '[[ $(grep -c "scheme: HTTPS" <<<"$1") -eq 2 ]]' _ "$optional_cert"
 check "existing Secret: mounted, none rendered" bash -c \
     'grep -q "secretName: mine" <<<"$1" && ! "$2" template audit "$3" --set webConfig.existingSecret=mine | grep -q "^kind: Secret$"' _ "$auth_only" "$helm" "$chart"
 check "all options: priority class" grep -q 'priorityClassName: system-node-critical' <<<"$all"
