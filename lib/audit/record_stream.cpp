@@ -1,5 +1,6 @@
 #include "audit/record_stream.hpp"
 
+#include "audit/advice.hpp"
 #include "audit/record.hpp"
 
 #include <algorithm>
@@ -74,7 +75,7 @@ error_code record_stream::open(int buffer_bytes) {
     error_code error;
     socket_.open(asio::generic::raw_protocol(AF_NETLINK, netlink_protocol_), error);
     if (error) {
-        return error;
+        return {error.value(), socket_category()}; // socket()'s own: EINVAL is seccomp's
     }
     const int fd = socket_.native_handle();
     ::fcntl(fd, F_SETFD, FD_CLOEXEC);

@@ -1,6 +1,7 @@
 #define BOOST_TEST_MODULE audit advice
 #include "audit/advice.hpp"
 #include "audit/client.hpp"
+#include "audit/record_stream.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/test/unit_test.hpp>
@@ -8,6 +9,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <iterator>
 #include <linux/filter.h>
 #include <linux/netlink.h>
@@ -88,28 +90,49 @@ bool refuse_audit_sockets_like_a_container_runtime() {
            prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &filter) == 0;
 }
 
-} // namespace
-
-BOOST_AUTO_TEST_CASE(a_seccomp_refusal_reaches_the_advice_from_the_client) {
+// Runs open_socket in a child under that filter; 0 when its error is socket()'s EINVAL and
+// explain() names the remedy. Exit codes say which step failed; no Boost.Test in the child.
+int status_of_open_under_runtime_seccomp(const std::function<error_code()>& open_socket) {
     const pid_t child = fork();
-    BOOST_TEST_REQUIRE(child >= 0);
+    if (child < 0) {
+        return -1;
+    }
     if (child == 0) {
-        // Exit codes say which step failed; no Boost.Test in the child.
         if (!refuse_audit_sockets_like_a_container_runtime()) {
             _exit(2);
         }
-        boost::asio::io_context context;
-        lae::audit::client kernel(context.get_executor(), std::chrono::seconds(1));
-        const auto error = kernel.open();
+        const auto error = open_socket();
         if (error.value() != EINVAL || error.category() != lae::audit::socket_category()) {
             _exit(3);
         }
         _exit(explain(error).find("AUDIT_WRITE") != std::string::npos ? 0 : 4);
     }
     int status = 0;
-    BOOST_TEST_REQUIRE(waitpid(child, &status, 0) == child);
-    BOOST_TEST(WIFEXITED(status));
-    BOOST_TEST(WEXITSTATUS(status) == 0);
+    if (waitpid(child, &status, 0) != child || !WIFEXITED(status)) {
+        return -1;
+    }
+    return WEXITSTATUS(status);
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(a_seccomp_refusal_reaches_the_advice_from_the_client) {
+    BOOST_TEST(status_of_open_under_runtime_seccomp([] {
+                   boost::asio::io_context context;
+                   lae::audit::client kernel(context.get_executor(), std::chrono::seconds(1));
+                   return kernel.open();
+               }) == 0);
+}
+
+// The records collector opens a socket of its own: the same refusal, the same advice.
+BOOST_AUTO_TEST_CASE(a_seccomp_refusal_reaches_the_advice_from_the_record_stream) {
+    BOOST_TEST(status_of_open_under_runtime_seccomp([] {
+                   boost::asio::io_context context;
+                   lae::audit::record_stream stream(
+                       context.get_executor(), [](std::uint16_t, std::string_view) {}, [] {},
+                       [](const error_code&) {});
+                   return stream.open(1 << 20);
+               }) == 0);
 }
 
 BOOST_AUTO_TEST_CASE(anything_else_keeps_the_system_message) {

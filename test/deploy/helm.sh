@@ -68,6 +68,14 @@ check "all options: Secret holds the web config and its files" bash -c \
     'awk "/^kind: Secret$/,/^---$/" "$1" | grep -q "web-config.yml: |" && awk "/^kind: Secret$/,/^---$/" "$1" | grep -q "\"tls.key\": |"' _ "$WORK/all.yaml"
 auth_only=$("$helm" template audit "$chart" --set webConfig.existingSecret=mine,webConfig.basicAuth=true | awk '/^kind: DaemonSet$/,/^---$/')
 check "basic auth without probe credentials: TCP probes" bash -c '[[ $(grep -c "tcpSocket:" <<<"$1") -eq 2 ]]' _ "$auth_only"
+# The kubelet presents no client certificate: an HTTPS probe against required client
+# certificates fails every handshake, so the pod would restart forever.
+mtls=$("$helm" template audit "$chart" --set webConfig.content.tls_server_config.cert_file=tls.crt \
+    --set webConfig.content.tls_server_config.client_auth_type=RequireAndVerifyClientCert | awk '/^kind: DaemonSet$/,/^---$/')
+check "TLS requiring client certificates: TCP probes" bash -c '[[ $(grep -c "tcpSocket:" <<<"$1") -eq 2 ]] && ! grep -q "httpGet:" <<<"$1"' _ "$mtls"
+optional_cert=$("$helm" template audit "$chart" --set webConfig.content.tls_server_config.cert_file=tls.crt \
+    --set webConfig.content.tls_server_config.client_auth_type=VerifyClientCertIfGiven | awk '/^kind: DaemonSet$/,/^---$/')
+check "TLS with optional client certificates: HTTPS probes" bash -c '[[ $(grep -c "scheme: HTTPS" <<<"$1") -eq 2 ]]' _ "$optional_cert"
 check "existing Secret: mounted, none rendered" bash -c \
     'grep -q "secretName: mine" <<<"$1" && ! "$2" template audit "$3" --set webConfig.existingSecret=mine | grep -q "^kind: Secret$"' _ "$auth_only" "$helm" "$chart"
 check "all options: priority class" grep -q 'priorityClassName: system-node-critical' <<<"$all"
@@ -99,7 +107,11 @@ check "PodMonitor: https from the web config, release label, instance from the n
 both=$("$helm" template audit "$chart" -f "$chart/ci-all-options.yaml" --set podMonitor.enabled=true 2>&1) || true
 check "both monitors at once are refused with a clear message" grep -q "both true: choose one" <<<"$both"
 # values.schema.json: a mistyped value is refused with its name.
-for bad in porrt=1 logLevel=verbose probes.type=exec serviceMonitor.scheme=ftp kernelHz=fast; do
+# Prometheus' own snake_case relabel fields would pass helm and be pruned by the CRD: silently no relabeling.
+for bad in porrt=1 logLevel=verbose probes.type=exec serviceMonitor.scheme=ftp kernelHz=fast \
+    'podMonitor.relabelings[0].target_label=team' 'serviceMonitor.metricRelabelings[0].source_labels[0]=__name__' \
+    serviceMonitor.basicAuth.username=bob podMonitor.tlsConfig.caFile=/ca.crt \
+    webConfig.content.tls_server_conifg.cert_file=tls.crt; do
     out=$("$helm" template audit "$chart" --set "$bad" 2>&1) || true
     check "schema refuses $bad" grep -q "schema" <<<"$out"
 done

@@ -49,6 +49,15 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- else if .Values.webConfig.content.basic_auth_users }}true{{ end }}
 {{- end }}
 
+{{- /* Whether the web configuration in values makes every client present a certificate: the
+kubelet has none, so an HTTPS probe would fail its handshake and restart the pod forever. */ -}}
+{{- define "linux-audit-exporter.webConfig.clientCertRequired" -}}
+{{- if not .Values.webConfig.existingSecret }}
+{{- $tls := .Values.webConfig.content.tls_server_config | default dict }}
+{{- if has ($tls.client_auth_type | default "") (list "RequireAnyClientCert" "RequireAndVerifyClientCert") }}true{{ end }}
+{{- end }}
+{{- end }}
+
 {{- define "linux-audit-exporter.webConfig.secretName" -}}
 {{- default (printf "%s-web-config" (include "linux-audit-exporter.fullname" .)) .Values.webConfig.existingSecret }}
 {{- end }}
@@ -57,12 +66,13 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- if include "linux-audit-exporter.webConfig.tls" . }}https{{ else }}http{{ end }}
 {{- end }}
 
-{{- /* One probe: an HTTP GET of probes.path, or a TCP connect when asked, or under basic
-auth without credentials for the probe. */ -}}
+{{- /* One probe: an HTTP GET of probes.path, or a TCP connect when asked, under basic auth
+without credentials for the probe, or when TLS requires client certificates. */ -}}
 {{- define "linux-audit-exporter.probe" -}}
 {{- $p := .Values.probes }}
 {{- $auth := include "linux-audit-exporter.webConfig.basicAuth" . }}
-{{- if or (eq $p.type "tcp") (and $auth (not $p.basicAuth.password)) }}
+{{- $mtls := include "linux-audit-exporter.webConfig.clientCertRequired" . }}
+{{- if or (eq $p.type "tcp") (and $auth (not $p.basicAuth.password)) $mtls }}
 tcpSocket:
   port: http
 {{- else }}
