@@ -19,7 +19,7 @@ for round in 1 2 3 4 5; do
     timeout 120 hey -n 12000 -c 32 "$url" >"$WORK/keepalive.$round"
     timeout 120 hey -n 8000 -c 32 -disable-keepalive "$url" >"$WORK/new.$round"
     for f in "$WORK/keepalive.$round" "$WORK/new.$round"; do
-        ok=$(awk '/\[200\]/ { print $2 }' "$f")
+        ok=$(awk '$1 == "[200]" { print $2; exit }' "$f")
         total=$((total + ${ok:-0}))
     done
 done
