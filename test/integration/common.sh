@@ -20,12 +20,16 @@ terminate_tree() {
     done
     kill "-$signal" "$pid" 2>/dev/null || true
 }
-# free_port: a TCP port on 127.0.0.1 nothing listens on now.
+# free_port: a TCP port on 127.0.0.1 that no socket uses now, below the kernel's ephemeral
+# range: the clients of tests running beside this one (hey, curl) take their local ports from
+# that range, and a port one of them holds cannot be bound.
 free_port() {
-    local port
+    local port low
+    read -r low _ </proc/sys/net/ipv4/ip_local_port_range
+    ((low > 11000)) || low=40000 # an unusual range: take our chances below 40000
     for _ in $(seq 50); do
-        port=$((20000 + RANDOM % 20000))
-        if ! ss -Hltn "sport = :$port" | grep -q .; then
+        port=$((10000 + RANDOM % (low - 10000)))
+        if [[ -z $(ss -Htan "sport = :$port") ]]; then
             echo "$port"
             return
         fi
