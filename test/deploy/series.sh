@@ -2,17 +2,8 @@
 # exports, as the alerts and the dashboard may name them.
 pending_list=$(dirname "${BASH_SOURCE[0]}")/pending-series.txt
 
-# start_full_exporter NAME: the exporter with every collector it has (the records collector
-# only where this build has the flag).
-start_full_exporter() {
-    local -a args=()
-    # Not `--help | grep -q`: under pipefail, grep leaving early makes the exporter's write
-    # fail with SIGPIPE, and the pipeline with it, now and then.
-    if grep -q -- '--collector.records' <<<"$("$EXPORTER" --help 2>&1)"; then
-        args+=(--collector.records)
-    fi
-    start_exporter "$1" ++ "${args[@]}"
-}
+# start_full_exporter NAME: the exporter with every collector it has.
+start_full_exporter() { start_exporter "$1" ++ --collector.records; }
 
 # exported_series: the names one scrape of the running exporter shows (sample names, so
 # counters with _total), one a line.
