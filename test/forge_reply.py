@@ -6,7 +6,9 @@
 Finds the NETLINK_AUDIT socket of process PID (its port id, from /proc/net/netlink) and
 sends it, from our own port, AUDIT_GET "replies" with the sequence numbers FIRST to LAST
 whose struct audit_status says enabled=ENABLED and backlog_limit 424242. Needs CAP_NET_ADMIN. The
-exporter must ignore it: only the kernel (port id 0) answers its queries. Prints the port.
+exporter must never take them for answers: only the kernel (port id 0) answers its queries.
+Prints, for each port, "PORT refused" when the kernel refused every datagram (the socket is
+connected to the kernel) or "PORT delivered" when they reached the socket.
 """
 import os
 import socket
@@ -46,10 +48,19 @@ def main():
     sender = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 9)
     sender.bind((0, 0))
     for port in ports:
+        refused = 0
         for sequence in range(first, last + 1):
             header = struct.pack("=IHHII", 16 + len(status), 1000, 0, sequence, 0)
-            sender.sendto(header + status, (port, 0))
-        print(port)
+            try:
+                sender.sendto(header + status, (port, 0))
+            except ConnectionRefusedError:
+                refused += 1
+        if refused == last - first + 1:
+            print(port, "refused")
+        elif refused == 0:
+            print(port, "delivered")
+        else:
+            print(port, f"refused {refused} of {last - first + 1}")
     return 0
 
 

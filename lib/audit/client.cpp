@@ -7,9 +7,10 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/asio/post.hpp>
-#include <cstring>
+#include <cerrno>
 #include <fcntl.h>
 #include <linux/netlink.h>
+#include <sys/socket.h>
 #include <type_traits>
 
 namespace lae::audit {
@@ -17,8 +18,6 @@ namespace {
 
 namespace asio = boost::asio;
 using boost::system::error_code;
-
-constexpr std::size_t receive_buffer_size = 64 * 1024;
 
 error_code errno_error(int value) {
     return {value, boost::system::system_category()};
@@ -34,7 +33,7 @@ client::client(asio::any_io_executor executor, std::chrono::milliseconds timeout
       socket_(executor), status_flight_(executor, audit_get, "audit status"),
       rules_flight_(executor, audit_list_rules, "audit rules"),
       features_flight_(executor, audit_get_feature, "audit features"),
-      receive_buffer_(receive_buffer_size) {}
+      receive_slots_(std::make_unique_for_overwrite<std::byte[]>(batch_slots * slot_bytes)) {}
 
 client::~client() {
     // No handler runs from a destructor: whoever waits is going away with the event loop.
@@ -56,10 +55,14 @@ error_code client::open() {
     }
     // Not inherited by anything we might exec; the descriptor grants audit control.
     ::fcntl(socket_.native_handle(), F_SETFD, FD_CLOEXEC);
-    sockaddr_nl local{};
-    local.nl_family = AF_NETLINK; // nl_pid 0: the kernel assigns our port id
-    socket_.bind(asio::generic::raw_protocol::endpoint(&local, sizeof local, netlink_protocol_),
-                 error);
+    // Connected to the kernel (port id 0) rather than bound: the kernel assigns our port id
+    // and from then on refuses datagrams from any other sender (the sender gets
+    // ECONNREFUSED), so no process, not even one with CAP_NET_ADMIN, can forge replies to our
+    // queries, and reads need not ask for each datagram's sender.
+    sockaddr_nl kernel{};
+    kernel.nl_family = AF_NETLINK;
+    socket_.connect(
+        asio::generic::raw_protocol::endpoint(&kernel, sizeof kernel, netlink_protocol_), error);
     if (!error) {
         socket_.non_blocking(true, error);
     }
@@ -196,9 +199,10 @@ void client::fail_all(const error_code& error) {
 void client::receive() {
     receiving_ = true;
     // A receive rather than a bare wait: Asio tries it at once and, only when nothing is
-    // ready, waits on the descriptor it registered once (no epoll_ctl per wake-up).
-    socket_.async_receive_from(
-        asio::buffer(receive_buffer_), sender_,
+    // ready, waits on the descriptor it registered once (no epoll_ctl per wake-up). When it
+    // reads at once, the completion is still posted: other handlers run first.
+    socket_.async_receive(
+        asio::buffer(receive_slots_.get(), slot_bytes),
         [this, generation = socket_generation_](const error_code& error, std::size_t size) {
             // A receive from a socket since closed and replaced is over.
             if (generation == socket_generation_) {
@@ -216,53 +220,79 @@ void client::on_receive(const error_code& error, std::size_t size) {
         fail_all(error);
         return;
     }
-    // Then every further datagram that is ready, in this one wake-up: a rule list is one
-    // datagram per rule, and an event-loop round trip per rule would cost more than the
-    // kernel's own work. Stops when no query is left waiting (a late reply stays in the
-    // socket until the next query drops it as stale) or a handler closed the socket.
-    // receiving_ stays set meanwhile, so that a query a handler starts does not receive into
-    // the buffer this loop is still reading (Asio may read at once, inside async_receive).
-    const auto generation = socket_generation_;
-    const auto same_socket = [this, generation] {
-        return socket_.is_open() && generation == socket_generation_;
-    };
-    receiving_ = true;
-    error_code receive_error = error;
-    while (!receive_error) {
-        sockaddr_nl from{};
-        std::memcpy(&from, sender_.data(), std::min(sizeof from, std::size_t{sender_.size()}));
-        if (from.nl_pid != 0) {
-            // Not from the kernel: another process may send to our port id, and its
-            // "replies" must not answer our queries.
-            logging::debug("ignored a datagram from port id " + std::to_string(from.nl_pid) +
-                           " on the audit socket: not from the kernel");
-            size = 0;
+    error_code read_error;
+    if (!error) {
+        // Then what else is ready, in batches, in this one turn: a rule list is one datagram
+        // per rule, and an event-loop round trip per rule would cost more than the kernel's
+        // own work. receiving_ stays set meanwhile, so that a query a handler starts does not
+        // receive into the slots this turn is still reading (Asio may read at once, inside
+        // async_receive).
+        const auto generation = socket_generation_;
+        receiving_ = true;
+        dispatch_datagram({receive_slots_.get(), size}, generation);
+        std::size_t read = 1;
+        read_error = drain(datagrams_per_turn - read, generation, read);
+        longest_turn_ = std::max(longest_turn_, read);
+        if (generation != socket_generation_) {
+            return; // reopened by a handler, which owns the receiving now
         }
-        message_cursor cursor(std::span(receive_buffer_.data(), size));
-        message reply;
-        while (same_socket() && cursor.next(reply)) {
-            dispatch(reply);
-        }
-        if (!same_socket() || !in_flight()) {
-            break;
-        }
-        size = socket_.receive_from(asio::buffer(receive_buffer_), sender_, 0, receive_error);
+        receiving_ = false;
     }
-    if (generation != socket_generation_) {
-        return; // reopened by a handler, which owns the receiving now
-    }
-    receiving_ = false;
-    if (receive_error && receive_error != asio::error::would_block &&
-        receive_error != asio::error::try_again &&
-        receive_error != asio::error::operation_aborted) {
+    if (read_error && read_error != asio::error::would_block) {
         error_code ignored;
         socket_.close(ignored);
-        fail_all(receive_error);
+        fail_all(read_error);
         return;
     }
-    // Listen on only while a query is out: an idle client holds no pending operation.
+    // Listen on only while a query is out: an idle client holds no pending operation. Late
+    // replies to a query that timed out stay in the socket until the next query drops them.
     if (socket_.is_open() && in_flight()) {
         receive();
+    }
+}
+
+bool client::reading(std::uint64_t generation) const {
+    return socket_.is_open() && generation == socket_generation_;
+}
+
+error_code client::drain(std::size_t budget, std::uint64_t generation, std::size_t& read) {
+    std::array<mmsghdr, batch_slots> headers{};
+    std::array<iovec, batch_slots> vectors{};
+    while (budget > 0 && reading(generation) && in_flight()) {
+        const auto asked = std::min(budget, batch_slots);
+        for (std::size_t i = 0; i < asked; ++i) {
+            vectors[i] = {receive_slots_.get() + i * slot_bytes, slot_bytes};
+            headers[i] = {};
+            headers[i].msg_hdr.msg_iov = &vectors[i];
+            headers[i].msg_hdr.msg_iovlen = 1;
+        }
+        const int received = ::recvmmsg(socket_.native_handle(), headers.data(),
+                                        static_cast<unsigned>(asked), MSG_DONTWAIT, nullptr);
+        if (received < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return errno_error(errno); // EAGAIN: all read
+        }
+        for (std::size_t i = 0; i < static_cast<std::size_t>(received); ++i) {
+            dispatch_datagram({receive_slots_.get() + i * slot_bytes, headers[i].msg_len},
+                              generation);
+        }
+        budget -= static_cast<std::size_t>(received);
+        read += static_cast<std::size_t>(received);
+        if (static_cast<std::size_t>(received) < asked) {
+            return asio::error::would_block; // the socket is empty for now
+        }
+    }
+    return {};
+}
+
+void client::dispatch_datagram(std::span<const std::byte> bytes, std::uint64_t generation) {
+    message_cursor cursor(bytes);
+    message reply;
+    // Stops if a handler closed the socket: the rest answers queries that are over.
+    while (reading(generation) && cursor.next(reply)) {
+        dispatch(reply);
     }
 }
 

@@ -12,7 +12,9 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -58,6 +60,14 @@ public:
     // How many requests went to the kernel; lets tests see that concurrent scrapes coalesce.
     std::uint64_t requests_sent() const noexcept { return requests_sent_; }
 
+    // Most datagrams read in one turn of the event loop: a 10,000-rule list then takes forty
+    // turns, and HTTP sessions get theirs in between (each turn about half a millisecond).
+    static constexpr std::size_t datagrams_per_turn = 256;
+
+    // Most datagrams read in one turn so far; lets tests see that a long rule list leaves
+    // room for other handlers.
+    std::size_t longest_turn() const noexcept { return longest_turn_; }
+
 private:
     template <typename Result> struct flight {
         flight(boost::asio::any_io_executor executor, std::uint16_t type, std::string_view name)
@@ -81,6 +91,13 @@ private:
 
     void receive();
     void on_receive(const boost::system::error_code& error, std::size_t size);
+    // Reads and dispatches what is ready, at most `budget` datagrams, adding them to `read`;
+    // the error ends the reading (would_block: all read).
+    boost::system::error_code drain(std::size_t budget, std::uint64_t generation,
+                                    std::size_t& read);
+    void dispatch_datagram(std::span<const std::byte> bytes, std::uint64_t generation);
+    // The socket a turn began reading is still open (no handler closed or replaced it).
+    bool reading(std::uint64_t generation) const;
     void dispatch(const message& reply);
     void fail_all(const boost::system::error_code& error);
     bool in_flight() const;
@@ -91,16 +108,20 @@ private:
     boost::asio::generic::raw_protocol::socket socket_;
     std::uint32_t next_sequence_ = 1;
     std::uint64_t requests_sent_ = 0;
+    std::size_t longest_turn_ = 0;
     bool receiving_ = false;              // an async_receive is pending on socket_
     std::uint64_t socket_generation_ = 0; // which open() a pending receive belongs to
     flight<status> status_flight_;
     flight<rule_tally> rules_flight_;
     flight<features> features_flight_;
     std::size_t rule_key_limit_ = rule_tally::default_max_keys;
-    // One reply part at most: a datagram holds one status, or one rule (tens of bytes to a few
-    // KiB; a rule with many long paths stays well below 64 KiB). Reused for every datagram.
-    std::vector<std::byte> receive_buffer_;
-    boost::asio::generic::raw_protocol::endpoint sender_; // of the datagram being received
+    // Receive slots, one datagram each: the first is filled by the asynchronous receive, then
+    // up to batch_slots per recvmmsg. A datagram holds one status, or one rule (tens of bytes
+    // to a few KiB; a rule with many long paths stays well below 64 KiB). Left uninitialised,
+    // so only the pages replies touch become resident (one or two per slot for most rules).
+    static constexpr std::size_t batch_slots = 16;
+    static constexpr std::size_t slot_bytes = 64 * 1024;
+    std::unique_ptr<std::byte[]> receive_slots_;
 };
 
 } // namespace lae::audit

@@ -19,11 +19,13 @@ start_exporter values ++ --kernel-hz "$(kernel_hz)"
 hz=$(kernel_hz)
 
 # Before any scrape: "replies" to the next queries' sequence numbers, sent straight to the
-# exporter's audit socket by a process (CAP_NET_ADMIN) rather than the kernel, wait in the
-# socket for the first scrape's queries. They must not answer them (without the sender check
-# this scrape said enabled 7, backlog_limit 424242).
+# exporter's audit socket by a process (CAP_NET_ADMIN) rather than the kernel. The socket is
+# connected to the kernel, so the kernel refuses them (without that and without a sender
+# check, this scrape said enabled 7, backlog_limit 424242).
 check "forged AUDIT_GET replies sent to the exporter's port" \
-    /usr/bin/python3 "$TEST_ROOT/forge_reply.py" "$PID" 1 16 7
+    bash -c '/usr/bin/python3 "$1" "$2" 1 16 7 >"$3"' _ "$TEST_ROOT/forge_reply.py" "$PID" "$WORK/forged"
+check "the kernel refused every forged reply ($(cat "$WORK/forged"))" \
+    awk 'END { exit !(NR == 1 && $2 == "refused" && NF == 2) }' "$WORK/forged"
 body=$(scrape)
 check "forged replies ignored: linux_audit_backlog_limit equals auditctl -s" \
     test "$(metric "$body" linux_audit_backlog_limit)" = "$(auditctl_status backlog_limit)"

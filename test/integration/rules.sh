@@ -7,6 +7,7 @@
 # also on failure; never sets a feature (auditctl --loginuid-immutable lasts until reboot).
 source "$(dirname "$0")/common.sh"
 require auditctl curl promtool
+RULE_LIST_TURNS=${RULE_LIST_TURNS:?set RULE_LIST_TURNS to the rule_list_turns binary}
 
 if [[ $(auditctl -l) != "No rules" ]]; then
     echo "audit rules are already loaded; this test needs a machine without rules" >&2
@@ -113,6 +114,14 @@ done
 check "20 concurrent scrapes with 10,000 rules all say 10000 ($exact)" test "$exact" = 20
 check_exposition "10,000 rules" openmetrics gzip
 check "no error logged with 10,000 rules" bash -c '! grep -q "level=\(warn\|error\)" "$1"' _ "$LOG"
+# The list is read in turns of the event loop, so HTTP sessions are served while it arrives
+# (read in one turn, it held the loop for all of its tens of milliseconds).
+check "the exporter's client lists the rules on its own" \
+    bash -c '"$1" >"$2"' _ "$RULE_LIST_TURNS" "$WORK/turns"
+cat "$WORK/turns"
+check "the client's own list counts 10,000 rules" grep -qx 'rules 10000' "$WORK/turns"
+check "no turn of the event loop read more than 256 of the 10,000 datagrams" \
+    awk '$1 == "longest_turn" { found = 1; ok = $2 >= 1 && $2 <= 256 } END { exit !(found && ok) }' "$WORK/turns"
 
 check "all 10,000 deleted" test "$(/usr/bin/python3 "$TEST_ROOT/delete_rules.py")" = 10000
 compare "all deleted" 512
