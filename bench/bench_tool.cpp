@@ -3,10 +3,15 @@
 //                                    (the floor under any exporter's scrape)
 //   bench_tool list N                N sequential AUDIT_LIST_RULES round trips (the whole rule
 //                                    list each time): the floor under a scrape's rules query
+//   bench_tool batch N               N sequential batches of the three queries a scrape asks
+//                                    (AUDIT_GET, AUDIT_LIST_RULES, AUDIT_GET_FEATURE, sent
+//                                    back to back, then every answer read): the kernel's floor
+//                                    under a whole scrape
 //   bench_tool first-scrape PORT CMD...
 //                                    starts CMD, and times how long until GET /metrics on
 //                                    127.0.0.1:PORT first answers 200
 // Uses the exporter's own protocol functions, blocking sockets and no event loop.
+#include "audit/features.hpp"
 #include "audit/protocol.hpp"
 
 #include <algorithm>
@@ -98,28 +103,36 @@ double cpu_seconds() {
 }
 
 // Plain blocking recv, one datagram per call, as any C client would; counts the rules.
-int list(long count) {
+// `with_status_and_features` adds the other two queries of a scrape to each trip.
+int list(long count, bool with_status_and_features) {
     const int fd = open_audit_socket();
     if (fd < 0) {
         return 1;
+    }
+    std::vector<std::uint16_t> types{lae::audit::audit_list_rules};
+    if (with_status_and_features) {
+        types = {lae::audit::audit_get, lae::audit::audit_list_rules,
+                 lae::audit::audit_get_feature};
     }
     std::array<std::byte, lae::audit::request_size> request{};
     std::vector<std::byte> buffer(65536);
     std::vector<double> trips;
     std::uint64_t rules = 0;
+    std::uint32_t sequence = 0;
     const double cpu_before = cpu_seconds();
     for (long i = 1; i <= count; ++i) {
-        const auto sequence = static_cast<std::uint32_t>(i);
         const auto started = clock_type::now();
-        const auto size =
-            lae::audit::encode_request(lae::audit::audit_list_rules, sequence, request);
-        if (::send(fd, request.data(), size, 0) < 0) {
-            std::perror("send");
-            return 1;
+        const std::uint32_t first = sequence + 1;
+        for (const auto type : types) {
+            const auto size = lae::audit::encode_request(type, ++sequence, request);
+            if (::send(fd, request.data(), size, 0) < 0) {
+                std::perror("send");
+                return 1;
+            }
         }
         rules = 0;
-        bool done = false;
-        while (!done) {
+        std::size_t answered = 0;
+        while (answered < types.size()) {
             const auto n = ::recv(fd, buffer.data(), buffer.size(), 0);
             if (n < 0) {
                 std::perror("recv");
@@ -128,13 +141,14 @@ int list(long count) {
             lae::audit::message_cursor cursor({buffer.data(), static_cast<std::size_t>(n)});
             lae::audit::message m;
             while (cursor.next(m)) {
-                if (m.sequence != sequence) {
+                if (m.sequence < first || m.sequence > sequence) {
                     continue;
                 }
                 if (m.kind == lae::audit::message_kind::rule) {
                     ++rules;
-                } else if (m.kind != lae::audit::message_kind::other) {
-                    done = true; // NLMSG_DONE, or an error
+                } else if (m.kind != lae::audit::message_kind::other &&
+                           m.kind != lae::audit::message_kind::ack) {
+                    ++answered; // a status, the features, NLMSG_DONE, or an error
                 }
             }
         }
@@ -204,13 +218,15 @@ int main(int argc, char** argv) {
         return raw(std::atol(argv[2]));
     }
     if (mode == "list" && argc == 3 && std::atol(argv[2]) > 0) {
-        return list(std::atol(argv[2]));
+        return list(std::atol(argv[2]), false);
+    }
+    if (mode == "batch" && argc == 3 && std::atol(argv[2]) > 0) {
+        return list(std::atol(argv[2]), true);
     }
     if (mode == "first-scrape" && argc >= 4) {
         return first_scrape(static_cast<std::uint16_t>(std::atoi(argv[2])), argv + 3);
     }
-    std::fprintf(
-        stderr,
-        "usage: bench_tool raw N | bench_tool list N | bench_tool first-scrape PORT COMMAND...\n");
+    std::fprintf(stderr, "usage: bench_tool raw N | bench_tool list N | bench_tool batch N | "
+                         "bench_tool first-scrape PORT COMMAND...\n");
     return 2;
 }
