@@ -195,6 +195,46 @@ metric() { awk -v name="$2" '$1 == name { print $2; exit }' <<<"$1"; }
 # auditctl_status FIELD: the kernel's own view (auditctl -s)
 auditctl_status() { auditctl -s | awk -v field="$1" '$1 == field { print $2; exit }'; }
 
+# start_private_auditd NAME WRITE_LOGS OUTPUT: a real audit daemon with a configuration of
+# the test's own (in $WORK/NAME, -s nochange: it leaves the kernel's settings alone), in the
+# foreground, where it writes the records to its stderr (OUTPUT), not to its log file. Sets
+# $daemon; waits until the kernel names it as its audit daemon; stopped at exit (thawed first,
+# should the test have frozen it).
+start_private_auditd() {
+    local dir=$WORK/$1
+    mkdir -p "$dir"
+    cat >"$dir/auditd.conf" <<CONF
+local_events = yes
+write_logs = $2
+log_file = $dir/audit.log
+log_format = RAW
+flush = NONE
+freq = 0
+num_logs = 2
+max_log_file = 64
+max_log_file_action = ROTATE
+space_left = 2
+space_left_action = IGNORE
+admin_space_left = 1
+admin_space_left_action = IGNORE
+disk_full_action = IGNORE
+disk_error_action = IGNORE
+tcp_listen_queue = 5
+tcp_max_per_addr = 1
+use_libwrap = no
+name_format = NONE
+CONF
+    auditd -f -n -s nochange -c "$dir" >"$3" 2>&1 &
+    daemon=$!
+    # Runs before the settings are restored (steps run last-registered first).
+    at_exit "kill -CONT $daemon 2>/dev/null; kill -TERM $daemon 2>/dev/null; for _ in \$(seq 100); do kill -0 $daemon 2>/dev/null || break; sleep 0.05; done; kill -KILL $daemon 2>/dev/null; true"
+    local deadline=$((SECONDS + 10))
+    until [[ $(auditctl_status pid) == "$daemon" ]]; do
+        ((SECONDS < deadline)) || { cat "$3" >&2; exit 1; }
+        sleep 0.1
+    done
+}
+
 kernel_hz() {
     zcat /proc/config.gz 2>/dev/null | sed -n 's/^CONFIG_HZ=//p' ||
         sed -n 's/^CONFIG_HZ=//p' "/boot/config-$(uname -r)" 2>/dev/null

@@ -34,37 +34,7 @@ at_exit "auditctl -D -k lae_overload >/dev/null 2>&1 || true"
 start_exporter overload
 
 # A real audit daemon with a configuration of the test's own.
-mkdir -p "$WORK/auditd"
-cat >"$WORK/auditd/auditd.conf" <<CONF
-local_events = yes
-write_logs = yes
-log_file = $WORK/auditd/audit.log
-log_format = RAW
-flush = NONE
-freq = 0
-num_logs = 1
-max_log_file = 8
-max_log_file_action = ROTATE
-space_left = 2
-space_left_action = IGNORE
-admin_space_left = 1
-admin_space_left_action = IGNORE
-disk_full_action = IGNORE
-disk_error_action = IGNORE
-tcp_listen_queue = 5
-tcp_max_per_addr = 1
-use_libwrap = no
-name_format = NONE
-CONF
-auditd -f -n -s nochange -c "$WORK/auditd" >"$WORK/auditd/out" 2>&1 &
-daemon=$!
-# Runs before the settings are restored (steps run last-registered first).
-at_exit "kill -CONT $daemon 2>/dev/null; kill -TERM $daemon 2>/dev/null; for _ in \$(seq 100); do kill -0 $daemon 2>/dev/null || break; sleep 0.05; done; kill -KILL $daemon 2>/dev/null; true"
-deadline=$((SECONDS + 10))
-until [[ $(auditctl_status pid) == "$daemon" ]]; do
-    ((SECONDS < deadline)) || { cat "$WORK/auditd/out" >&2; exit 1; }
-    sleep 0.1
-done
+start_private_auditd auditd yes "$WORK/auditd.out"
 check "linux_audit_daemon_pid is the running auditd ($daemon)" \
     test "$(metric "$(scrape)" linux_audit_daemon_pid)" = "$daemon"
 

@@ -42,41 +42,6 @@ as_test_user() { setpriv --reuid="$test_uid" --regid="$test_uid" --clear-groups 
 # series BODY NAME LABELS: the value of one labelled sample, 0 when absent
 series() { awk -v want="$2{$3}" '$1 == want { print $2; found = 1; exit } END { if (!found) print 0 }' <<<"$1"; }
 
-# In the foreground (-f) auditd writes the records to its stderr, not to log_file: that is
-# the daemon's log here.
-start_daemon() { # start_daemon NAME WRITE_LOGS RECORDS-FILE
-    local dir=$WORK/$1
-    mkdir -p "$dir"
-    cat >"$dir/auditd.conf" <<CONF
-local_events = yes
-write_logs = $2
-log_file = $dir/audit.log
-log_format = RAW
-flush = NONE
-freq = 0
-num_logs = 2
-max_log_file = 64
-max_log_file_action = ROTATE
-space_left = 2
-space_left_action = IGNORE
-admin_space_left = 1
-admin_space_left_action = IGNORE
-disk_full_action = IGNORE
-disk_error_action = IGNORE
-tcp_listen_queue = 5
-tcp_max_per_addr = 1
-use_libwrap = no
-name_format = NONE
-CONF
-    auditd -f -n -s nochange -c "$dir" >"$3" 2>&1 &
-    daemon=$!
-    at_exit "kill -TERM $daemon 2>/dev/null; for _ in \$(seq 100); do kill -0 $daemon 2>/dev/null || break; sleep 0.05; done; kill -KILL $daemon 2>/dev/null; true"
-    local deadline=$((SECONDS + 10))
-    until [[ $(auditctl_status pid) == "$daemon" ]]; do
-        ((SECONDS < deadline)) || { cat "$3" >&2; exit 1; }
-        sleep 0.1
-    done
-}
 stop_daemon() {
     kill -TERM "$daemon"
     for _ in $(seq 100); do kill -0 "$daemon" 2>/dev/null || break; sleep 0.05; done
@@ -91,7 +56,7 @@ check "off by default: CapEff is CAP_AUDIT_CONTROL alone" \
 stop_exporter "$PID"
 
 log=$WORK/audit.log
-start_daemon auditd yes "$log"
+start_private_auditd auditd yes "$log"
 auditctl -e 1 -b 8192 >/dev/null
 
 start_exporter records ++ --collector.records
@@ -259,7 +224,7 @@ sys.exit(0 if names == want else "families: %s" % names)' "$openmetrics"
 # A bounded flood, with a daemon that keeps up (no log written) so that the kernel emits as
 # fast as the machine allows.
 stop_daemon
-start_daemon flood-daemon no /dev/null
+start_private_auditd flood-daemon no /dev/null
 rule -S getpriority -k lae_rec_flood
 flood_seconds=${FLOOD_SECONDS:-3}
 cpu_before=$(awk '{ print $14 + $15 }' "/proc/$PID/stat")
