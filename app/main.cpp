@@ -10,7 +10,6 @@
 #include "http/basic_auth.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
-#include "http/socket_activation.hpp"
 #include "http/web_configuration.hpp"
 #include "lae/version.hpp"
 #include "logging/logging.hpp"
@@ -19,7 +18,6 @@
 #include "security/privileges.hpp"
 #include "service/lifecycle.hpp"
 
-#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <cstdlib>
@@ -28,24 +26,8 @@
 #include <span>
 #include <unistd.h>
 
-namespace {
-
 namespace asio = boost::asio;
 using namespace lae;
-
-std::string describe(const asio::ip::tcp::endpoint& endpoint) {
-    // Appended piecewise: GCC 12 warns falsely on the operator+ chain (PR 105329).
-    std::string text = endpoint.address().to_string();
-    if (endpoint.address().is_v6()) {
-        text.insert(0, 1, '[');
-        text.push_back(']');
-    }
-    text.push_back(':');
-    text.append(std::to_string(endpoint.port()));
-    return text;
-}
-
-} // namespace
 
 int main(int argc, char** argv) {
     const auto parsed =
@@ -70,17 +52,11 @@ int main(int argc, char** argv) {
     audit::client kernel(context.get_executor(), settings.audit_timeout);
     kernel.set_rule_key_limit(settings.rules_max_keys);
 
-    auto kernel_hz = settings.kernel_hz;
-    if (kernel_hz) {
-        logging::info("kernel HZ " + std::to_string(*kernel_hz) + " from --kernel-hz");
+    const auto kernel_hz = audit::find_kernel_hz(settings.kernel_hz);
+    if (kernel_hz.hz) {
+        logging::info("kernel HZ " + std::to_string(*kernel_hz.hz) + " from " + kernel_hz.source);
     } else {
-        const auto lookup = audit::read_kernel_hz();
-        kernel_hz = lookup.hz;
-        if (kernel_hz) {
-            logging::info("kernel HZ " + std::to_string(*kernel_hz) + " from " + lookup.source);
-        } else {
-            logging::warn(lookup.source);
-        }
+        logging::warn(kernel_hz.source);
     }
 
     const metrics::process_collector process;
@@ -92,7 +68,7 @@ int main(int argc, char** argv) {
     }
     http::router routes;
     routes.add(settings.metrics_path,
-               handlers::metrics_handler(kernel, process, kernel_hz, records.get(),
+               handlers::metrics_handler(kernel, process, kernel_hz.hz, records.get(),
                                          settings.rules_min_interval));
     routes.add(settings.health_path, handlers::health_handler(kernel));
     if (settings.metrics_path != "/" && settings.health_path != "/") {
@@ -102,61 +78,36 @@ int main(int argc, char** argv) {
     http::server_limits limits;
     limits.max_connections = settings.max_connections;
     http::server server(context, routes, limits);
-    if (settings.systemd_socket) {
-        const auto sockets =
-            http::systemd_sockets([](const char* name) { return std::getenv(name); }, ::getpid());
-        if (!sockets.error.empty()) {
-            logging::error(sockets.error);
-            return EXIT_FAILURE;
-        }
-        for (const int descriptor : sockets.descriptors) {
-            if (const auto problem = server.adopt(descriptor); !problem.empty()) {
-                logging::error(problem);
-                return EXIT_FAILURE;
-            }
-        }
-    } else {
-        // IPv4 first, so that [::] beside 0.0.0.0 on one port takes only IPv6.
-        auto addresses = settings.listen;
-        std::stable_partition(addresses.begin(), addresses.end(), [](const auto& address) {
-            return address.host.find(':') == std::string::npos;
-        });
-        for (const auto& address : addresses) {
-            if (const auto problem = server.listen(address); !problem.empty()) {
-                logging::error(problem);
-                return EXIT_FAILURE;
-            }
-        }
-    }
-    std::string listening;
-    bool low_port = false;
-    for (const auto& endpoint : server.local_endpoints()) {
-        if (!listening.empty()) {
-            listening += ", ";
-        }
-        listening += describe(endpoint);
-        low_port = low_port || endpoint.port() < 1024;
+    const auto environment = [](const char* name) {
+        return std::getenv(name);
+    };
+    if (const auto problem = settings.systemd_socket
+                                 ? server.adopt_systemd_sockets(environment, ::getpid())
+                                 : server.listen_all(settings.listen);
+        !problem.empty()) {
+        logging::error(problem);
+        return EXIT_FAILURE;
     }
 
     // The listener is bound: nothing else needs more than CAP_AUDIT_CONTROL. This also makes
     // that capability effective when it is only permitted (a file capability), and it must
     // come before the audit socket opens: the kernel checks the capabilities the socket was
     // opened with, not only the caller's.
-    logging::info(security::drop_privileges(low_port, records != nullptr));
+    logging::info(security::drop_privileges(server.on_privileged_port(), records != nullptr));
     if (records) {
         records->start();
     }
 
     // Read after the drop, with the rights every later reload has: a file the exporter cannot
     // read stops the start now instead of failing the first certificate rotation.
-    std::shared_ptr<http::web_configuration> web;
-    if (!settings.web_config_file.empty()) {
-        web = std::make_shared<http::web_configuration>(settings.web_config_file,
-                                                        context.get_executor());
-        if (const auto problem = web->load(); !problem.empty()) {
-            logging::error("invalid web configuration: " + problem);
-            return EXIT_FAILURE;
-        }
+    const auto loaded =
+        http::load_web_configuration(settings.web_config_file, context.get_executor());
+    if (!loaded.problem.empty()) {
+        logging::error(loaded.problem);
+        return EXIT_FAILURE;
+    }
+    const auto& web = loaded.web;
+    if (web) {
         if (web->tls_on()) {
             server.use_tls(web);
         }
@@ -170,7 +121,7 @@ int main(int argc, char** argv) {
     server.start();
     kernel.async_get_status([&](const auto& error, const audit::status& status) {
         std::string line = std::string("linux-audit-exporter ") + version + " (revision " +
-                           revision + ") listening on " + listening + "; ";
+                           revision + ") listening on " + server.describe_listeners() + "; ";
         if (error) {
             logging::warn(line + "the kernel did not answer the audit status query (" +
                           error.message() + "; see the line before for what to do)");

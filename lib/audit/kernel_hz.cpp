@@ -65,4 +65,11 @@ kernel_hz_lookup read_kernel_hz() {
                               "seconds"};
 }
 
+kernel_hz_lookup find_kernel_hz(std::optional<unsigned> configured) {
+    if (configured) {
+        return {configured, "--kernel-hz"};
+    }
+    return read_kernel_hz();
+}
+
 } // namespace lae::audit

@@ -19,4 +19,7 @@ struct kernel_hz_lookup {
 // Reads /proc/config.gz (CONFIG_IKCONFIG_PROC), then /boot/config-$(uname -r).
 kernel_hz_lookup read_kernel_hz();
 
+// The operator's value (--kernel-hz) when there is one, else read_kernel_hz().
+kernel_hz_lookup find_kernel_hz(std::optional<unsigned> configured);
+
 } // namespace lae::audit

@@ -1,5 +1,6 @@
 #include "http/server.hpp"
 
+#include "http/socket_activation.hpp"
 #include "http/tls.hpp"
 #include "logging/logging.hpp"
 
@@ -411,6 +412,32 @@ std::string server::listen(const config::listen_address& address) {
     return {};
 }
 
+std::string server::listen_all(std::vector<config::listen_address> addresses) {
+    std::stable_partition(addresses.begin(), addresses.end(), [](const auto& address) {
+        return address.host.find(':') == std::string::npos;
+    });
+    for (const auto& address : addresses) {
+        if (auto problem = listen(address); !problem.empty()) {
+            return problem;
+        }
+    }
+    return {};
+}
+
+std::string server::adopt_systemd_sockets(const std::function<const char*(const char*)>& lookup,
+                                          pid_t self) {
+    const auto sockets = systemd_sockets(lookup, self);
+    if (!sockets.error.empty()) {
+        return sockets.error;
+    }
+    for (const int descriptor : sockets.descriptors) {
+        if (auto problem = adopt(descriptor); !problem.empty()) {
+            return problem;
+        }
+    }
+    return {};
+}
+
 std::string server::adopt(int descriptor) {
     sockaddr_storage address{};
     socklen_t length = sizeof(address);
@@ -452,6 +479,33 @@ std::vector<tcp::endpoint> server::local_endpoints() const {
         out.push_back(one.acceptor.local_endpoint(ignored));
     }
     return out;
+}
+
+std::string server::describe_listeners() const {
+    std::string text;
+    for (const auto& endpoint : local_endpoints()) {
+        if (!text.empty()) {
+            text += ", ";
+        }
+        // Appended piecewise: GCC 12 warns falsely on the operator+ chain (PR 105329).
+        const bool v6 = endpoint.address().is_v6();
+        if (v6) {
+            text.push_back('[');
+        }
+        text.append(endpoint.address().to_string());
+        if (v6) {
+            text.push_back(']');
+        }
+        text.push_back(':');
+        text.append(std::to_string(endpoint.port()));
+    }
+    return text;
+}
+
+bool server::on_privileged_port() const {
+    const auto endpoints = local_endpoints();
+    return std::any_of(endpoints.begin(), endpoints.end(),
+                       [](const tcp::endpoint& endpoint) { return endpoint.port() < 1024; });
 }
 
 std::size_t server::connections() const {

@@ -15,6 +15,7 @@
 #include <list>
 #include <memory>
 #include <string>
+#include <sys/types.h>
 #include <vector>
 
 namespace lae::http {
@@ -41,11 +42,22 @@ public:
     // Resolves and binds the address, one more listener; on failure returns a sentence naming
     // the address and the reason.
     std::string listen(const config::listen_address& address);
+    // Every address, the IPv4 ones first (so that [::] beside 0.0.0.0 on one port takes only
+    // IPv6); stops at the first that fails and returns its sentence.
+    std::string listen_all(std::vector<config::listen_address> addresses);
     // Serves on a listening socket someone else opened (systemd socket activation).
     std::string adopt(int descriptor);
+    // Serves on every socket systemd passed us (sd_listen_fds(3): LISTEN_PID, LISTEN_FDS);
+    // `lookup` reads an environment variable, `self` is our process id.
+    std::string adopt_systemd_sockets(const std::function<const char*(const char*)>& lookup,
+                                      pid_t self);
     // The first listener's address, and every listener's.
     boost::asio::ip::tcp::endpoint local_endpoint() const;
     std::vector<boost::asio::ip::tcp::endpoint> local_endpoints() const;
+    // Every listener's address as people write it: "127.0.0.1:9808, [::1]:9808".
+    std::string describe_listeners() const;
+    // Whether a listener has a port below 1024 (its bind needed CAP_NET_BIND_SERVICE).
+    bool on_privileged_port() const;
 
     // Serve TLS on the listener from now on (before start()).
     void use_tls(std::shared_ptr<tls_provider> tls);

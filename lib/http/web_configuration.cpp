@@ -229,4 +229,16 @@ void web_configuration::decorate(response& outgoing) const {
     }
 }
 
+started_web_configuration load_web_configuration(const std::string& path,
+                                                 boost::asio::any_io_executor loop) {
+    if (path.empty()) {
+        return {};
+    }
+    auto web = std::make_shared<web_configuration>(path, std::move(loop));
+    if (auto problem = web->load(); !problem.empty()) {
+        return {nullptr, "invalid web configuration: " + problem};
+    }
+    return {std::move(web), {}};
+}
+
 } // namespace lae::http

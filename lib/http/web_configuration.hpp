@@ -100,4 +100,14 @@ private:
     clock::time_point error_logged_{};
 };
 
+// The web configuration a start runs with: none when `path` is empty; else the file, loaded
+// now (run it after the privilege drop, with the rights every later reload has), or the
+// sentence that stops the start.
+struct started_web_configuration {
+    std::shared_ptr<web_configuration> web;
+    std::string problem;
+};
+started_web_configuration load_web_configuration(const std::string& path,
+                                                 boost::asio::any_io_executor loop);
+
 } // namespace lae::http

@@ -33,3 +33,13 @@ BOOST_AUTO_TEST_CASE(reads_this_machines_kernel_config_when_it_has_one) {
         BOOST_TEST(lookup.source.find("--kernel-hz") != std::string::npos);
     }
 }
+
+BOOST_AUTO_TEST_CASE(the_operators_value_comes_before_the_kernel_config) {
+    const auto configured = lae::audit::find_kernel_hz(300U);
+    BOOST_TEST((configured.hz == std::optional<unsigned>(300U)));
+    BOOST_TEST(configured.source == "--kernel-hz");
+    const auto found = lae::audit::find_kernel_hz(std::nullopt);
+    const auto read = lae::audit::read_kernel_hz();
+    BOOST_TEST((found.hz == read.hz));
+    BOOST_TEST(found.source == read.source);
+}

@@ -347,3 +347,23 @@ BOOST_AUTO_TEST_CASE(http10_keep_alive_is_honoured_and_plain_http10_closes_at_on
     BOOST_TEST(c.closed_by_server());
     BOOST_TEST((std::chrono::steady_clock::now() - started < 1s)); // not the 60 s idle timeout
 }
+
+BOOST_AUTO_TEST_CASE(ipv4_listeners_first_and_how_they_are_named) {
+    asio::io_context context{1};
+    http::router routes;
+    http::server server(context, routes, {});
+    // [::1] asked first: listen_all still binds 127.0.0.1 first (ports of the kernel's choice).
+    const auto problem = server.listen_all({{"::1", 0}, {"127.0.0.1", 0}});
+    BOOST_TEST_REQUIRE(problem.empty(), problem);
+    const auto endpoints = server.local_endpoints();
+    BOOST_TEST_REQUIRE(endpoints.size() == 2U);
+    BOOST_TEST(server.describe_listeners() == "127.0.0.1:" + std::to_string(endpoints[0].port()) +
+                                                  ", [::1]:" + std::to_string(endpoints[1].port()));
+    BOOST_TEST(!server.on_privileged_port());
+    // The first failure stops the list and names its address.
+    http::server other(context, routes, {});
+    const auto taken_port = std::to_string(endpoints[0].port());
+    const auto taken = other.listen_all({{"127.0.0.1", endpoints[0].port()}, {"::1", 0}});
+    BOOST_TEST(taken.find("127.0.0.1:" + taken_port) != std::string::npos, taken);
+    BOOST_TEST(other.describe_listeners().empty());
+}

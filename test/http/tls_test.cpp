@@ -3,7 +3,11 @@
 #include "http/web_configuration.hpp"
 #include "logging/logging.hpp"
 
+#include <boost/asio/io_context.hpp>
 #include <boost/test/unit_test.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
@@ -153,4 +157,31 @@ BOOST_AUTO_TEST_CASE(token_bucket_like_the_toolkit) {
     BOOST_TEST(!bucket.take(start + hours(1), retry));
     token_bucket none(seconds(1), 0, start); // burst 0: everything refused, as in Go
     BOOST_TEST(!none.take(start + hours(1), retry));
+}
+
+BOOST_AUTO_TEST_CASE(the_start_loads_the_web_configuration_or_says_why_not) {
+    boost::asio::io_context loop;
+    const auto none = load_web_configuration("", loop.get_executor());
+    BOOST_TEST(!none.web);
+    BOOST_TEST(none.problem.empty());
+
+    char directory[] = "/tmp/lae-web-config-XXXXXX";
+    BOOST_TEST_REQUIRE(::mkdtemp(directory) != nullptr);
+    const std::string good = std::string(directory) + "/good.yml";
+    const std::string bad = std::string(directory) + "/bad.yml";
+    std::ofstream(good) << "http_server_config:\n  headers:\n    X-Frame-Options: deny\n";
+    std::ofstream(bad) << "tls_server_config:\n  no_such_key: 1\n";
+    const auto loaded = load_web_configuration(good, loop.get_executor());
+    BOOST_TEST(loaded.problem.empty(), loaded.problem);
+    BOOST_TEST_REQUIRE(loaded.web != nullptr);
+    BOOST_TEST(!loaded.web->tls_on());
+    const auto refused = load_web_configuration(bad, loop.get_executor());
+    BOOST_TEST(!refused.web);
+    BOOST_TEST(refused.problem.starts_with("invalid web configuration: "), refused.problem);
+    BOOST_TEST(refused.problem.find("no_such_key") != std::string::npos, refused.problem);
+    const auto missing =
+        load_web_configuration(std::string(directory) + "/missing.yml", loop.get_executor());
+    BOOST_TEST(!missing.web);
+    BOOST_TEST(missing.problem.find("missing.yml") != std::string::npos, missing.problem);
+    std::filesystem::remove_all(directory);
 }
