@@ -32,11 +32,18 @@ for timeout in 1s 300ms; do
     start_exporter "stall-$timeout" ++ --audit-timeout "$timeout"
     stall "$PORT"
     # Wait until the server's write is stuck: its send queue full and stays so, requests unread.
-    # (A sanitizer build fills the queue slowly: up to a minute.)
-    previous=-1 stuck=0
-    for _ in $(seq 300); do
+    # (A sanitizer build fills the queue slowly: up to a minute.) Stays so for 1.6 s, longer
+    # than any scrape may take (the audit timeout): a server that is only slow (a long rule
+    # list) also leaves the queue alone for a while, and then SIGTERM finds no stuck write.
+    previous=-1 stuck=0 steady=0
+    for _ in $(seq 400); do
         read -r unread queued < <(ss -Htn state established "sport = :$PORT" | awk '{ print $1, $2 }') || true
         if ((${unread:-0} > 0 && ${queued:-0} > 0 && ${queued:-0} == previous)); then
+            steady=$((steady + 1))
+        else
+            steady=0
+        fi
+        if ((steady >= 8)); then
             stuck=1
             break
         fi
