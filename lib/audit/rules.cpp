@@ -199,6 +199,10 @@ std::string_view kind_name(rule_kind kind) noexcept {
     return kind == rule_kind::watch ? "watch" : "syscall";
 }
 
+bool key_label_is_verbatim(std::string_view key) noexcept {
+    return is_clean(key);
+}
+
 std::string key_label(std::string_view key) {
     std::string out;
     out.reserve(key.size());

@@ -40,8 +40,11 @@ std::string_view kind_name(rule_kind kind) noexcept;
 
 // A key as a label value: valid UTF-8 is kept; other bytes, control characters, a backslash
 // and a leading '(' become \xHH (a label value must be UTF-8, a key is any bytes, and the
-// mapping must not merge two keys or meet the values "(none)" and "(other)").
+// mapping must not merge two keys or meet the values "(none)" and "(other)"). Both the rules
+// and the records collector label keys with it, so that their series join on `key`.
 std::string key_label(std::string_view key);
+// Whether key_label(key) == key: most keys, labelled then without a copy.
+bool key_label_is_verbatim(std::string_view key) noexcept;
 
 // Counts rules as they arrive, by (list, action, kind) and by key. At most `max_keys`
 // distinct keys get their own count (the first ones met, in the kernel's list order); rules

@@ -177,8 +177,9 @@ const descriptor log_records{
 const descriptor log_syscall_events{
     "linux_audit_log_syscall_events", counter, "events",
     "Audited system calls (one SYSCALL record each) by the key of the rule that matched "
-    "(key=\"(null)\" for a rule without a key; a rule with several keys counts under each; "
-    "keys past --collector.records.max-keys, and unreadable ones, under key=\"(other)\") and by "
+    "(key=\"(none)\" for a rule without a key, other keys labelled as in "
+    "linux_audit_rules_with_key; a rule with several keys counts under each; keys past "
+    "--collector.records.max-keys, and unreadable ones, under key=\"(other)\") and by "
     "success (yes, no, or unknown: the syscall did not return, e.g. exit_group; so every SYSCALL "
     "record counts). Low by an unknown amount once "
     "linux_audit_log_overflows_total has risen.",

@@ -2,6 +2,7 @@
 
 #include "audit/advice.hpp"
 #include "audit/record.hpp"
+#include "audit/rules.hpp"
 #include "logging/logging.hpp"
 #include "metrics/catalogue.hpp"
 
@@ -10,47 +11,13 @@
 namespace lae::metrics {
 namespace {
 
-constexpr std::string_view null_key = "(null)";
+// key=(null) in a record: a rule without a key, labelled as the rules collector does.
+constexpr std::string_view no_key = "(none)";
 constexpr std::array<std::string_view, 3> outcome_names = {"yes", "no", "unknown"};
 constexpr std::string_view other_value = "(other)";
 // As large a receive buffer as we may have: room for several thousand records while the event
 // loop renders a scrape. Without CAP_NET_ADMIN the kernel caps it at net.core.rmem_max.
 constexpr int wanted_buffer_bytes = 16 * 1024 * 1024;
-
-// Label values must be UTF-8; a key with other bytes is shown in hex, as the kernel sent it.
-bool valid_utf8(std::string_view text) noexcept {
-    std::size_t i = 0;
-    while (i < text.size()) {
-        const auto byte = static_cast<unsigned char>(text[i]);
-        std::size_t length = 0;
-        if (byte < 0x80) {
-            length = 1;
-        } else if (byte >= 0xC2 && byte <= 0xDF) {
-            length = 2;
-        } else if (byte >= 0xE0 && byte <= 0xEF) {
-            length = 3;
-        } else if (byte >= 0xF0 && byte <= 0xF4) {
-            length = 4;
-        } else {
-            return false;
-        }
-        if (i + length > text.size()) {
-            return false;
-        }
-        for (std::size_t j = 1; j < length; ++j) {
-            if ((static_cast<unsigned char>(text[i + j]) & 0xC0) != 0x80) {
-                return false;
-            }
-        }
-        const auto second = length > 1 ? static_cast<unsigned char>(text[i + 1]) : 0;
-        if ((byte == 0xE0 && second < 0xA0) || (byte == 0xED && second > 0x9F) ||
-            (byte == 0xF0 && second < 0x90) || (byte == 0xF4 && second > 0x8F)) {
-            return false; // overlong, surrogate or beyond U+10FFFF
-        }
-        i += length;
-    }
-    return true;
-}
 
 // Shown from the start at 0, so that rate() and increase() see the first record of each: the
 // types the other two families count, and logins by either result.
@@ -109,7 +76,7 @@ void record_counts::count(std::uint16_t type, std::string_view text) {
         } else {
             // key=(null): a rule without a key; no readable key at all (a cut record): a key
             // we cannot name, counted with the ones past the cap.
-            bump_key(fields.key == audit::key_field::null ? null_key : other_value, success);
+            bump_key(fields.key == audit::key_field::null ? no_key : other_value, success);
         }
     } else if (slot != nullptr && audit::is_user_record(type)) {
         const auto fields = audit::parse_record(text);
@@ -120,19 +87,12 @@ void record_counts::count(std::uint16_t type, std::string_view text) {
 }
 
 void record_counts::count_key(std::string_view key, outcome success) {
-    if (valid_utf8(key)) {
+    // The rules collector's labels, so that the two join on `key` (an odd key costs a copy).
+    if (audit::key_label_is_verbatim(key)) {
         bump_key(key, success);
-        return;
+    } else {
+        bump_key(audit::key_label(key), success);
     }
-    std::array<char, 2 * audit::max_key_bytes> hex; // filled up to `length` below
-    constexpr std::string_view digits = "0123456789ABCDEF";
-    std::size_t length = 0;
-    for (const char c : key.substr(0, audit::max_key_bytes)) {
-        const auto byte = static_cast<unsigned char>(c);
-        hex[length++] = digits[byte >> 4];
-        hex[length++] = digits[byte & 0xF];
-    }
-    bump_key(std::string_view(hex.data(), length), success);
 }
 
 void record_counts::bump_key(std::string_view label, outcome column) {

@@ -66,7 +66,7 @@ local p = import '../lib/panels.libsonnet';
     {
       title: 'Audit records (--collector.records)',
       panels: [
-        p.timeseries('Top rule keys by syscall events', 'Syscall events per second by the key of the rule that matched ((null): a rule without a key), and whether the call succeeded. Which rule floods the backlog.', [
+        p.timeseries('Top rule keys by syscall events', 'Syscall events per second by the key of the rule that matched ((none): a rule without a key), and whether the call succeeded. Which rule floods the backlog.', [
           [q('topk(10, sum by (instance, key, success) (rate(linux_audit_log_syscall_events_total{%(sel)s}[$__rate_interval])))'), '{{instance}} {{key}} success={{success}}'],
         ], unit='ops'),
         p.timeseries('Top record types', 'Audit records per second by record type (as ausearch names them).', [
