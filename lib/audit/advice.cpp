@@ -61,6 +61,10 @@ std::string explain(const boost::system::error_code& error) {
         case EBADMSG:
             return "the kernel's audit reply could not be parsed: please report this with the "
                    "kernel version (uname -r)";
+        case EMSGSIZE:
+            return "a reply from the kernel was larger than the exporter's 64 KiB receive slot (a "
+                   "rule with very long fields; auditctl -l cannot print such a rule either): "
+                   "that query fails until the rule is changed";
         case ENOBUFS:
             return "the audit netlink socket overflowed and lost replies (" + error.message() +
                    "): the next query opens a fresh socket";

@@ -8,6 +8,8 @@
 #include <boost/asio/error.hpp>
 #include <boost/asio/post.hpp>
 #include <cerrno>
+#include <cstddef>
+#include <cstring>
 #include <fcntl.h>
 #include <linux/netlink.h>
 #include <sys/socket.h>
@@ -23,13 +25,26 @@ error_code errno_error(int value) {
     return {value, boost::system::system_category()};
 }
 
+// Only the kernel (port id 0) answers our queries. The socket is connected to the kernel, so
+// the kernel refuses other senders, but not in the moment between its binding our port id and
+// connecting us (netlink_connect autobinds first): a process that guesses the port id (our
+// pid, usually) can queue a datagram then. So every datagram's sender is checked all the same.
+bool from_kernel(const void* address, std::size_t length) noexcept {
+    sockaddr_nl sender{};
+    if (length < sizeof sender) {
+        return false;
+    }
+    std::memcpy(&sender, address, sizeof sender);
+    return sender.nl_family == AF_NETLINK && sender.nl_pid == 0;
+}
+
 } // namespace
 
 static_assert(client::default_protocol == NETLINK_AUDIT);
 
 client::client(asio::any_io_executor executor, std::chrono::milliseconds timeout,
-               int netlink_protocol)
-    : executor_(executor), timeout_(timeout), netlink_protocol_(netlink_protocol),
+               int netlink_protocol, peer accept)
+    : executor_(executor), timeout_(timeout), netlink_protocol_(netlink_protocol), accept_(accept),
       socket_(executor), status_flight_(executor, audit_get, "audit status"),
       rules_flight_(executor, audit_list_rules, "audit rules"),
       features_flight_(executor, audit_get_feature, "audit features"),
@@ -55,14 +70,18 @@ error_code client::open() {
     }
     // Not inherited by anything we might exec; the descriptor grants audit control.
     ::fcntl(socket_.native_handle(), F_SETFD, FD_CLOEXEC);
-    // Connected to the kernel (port id 0) rather than bound: the kernel assigns our port id
-    // and from then on refuses datagrams from any other sender (the sender gets
-    // ECONNREFUSED), so no process, not even one with CAP_NET_ADMIN, can forge replies to our
-    // queries, and reads need not ask for each datagram's sender.
+    // Connected to the kernel (port id 0): the kernel assigns our port id and from then on
+    // refuses datagrams from any other sender (the sender gets ECONNREFUSED). (A datagram
+    // queued before the connect still reaches us: see from_kernel.)
     sockaddr_nl kernel{};
     kernel.nl_family = AF_NETLINK;
-    socket_.connect(
-        asio::generic::raw_protocol::endpoint(&kernel, sizeof kernel, netlink_protocol_), error);
+    const asio::generic::raw_protocol::endpoint kernel_endpoint(&kernel, sizeof kernel,
+                                                                netlink_protocol_);
+    if (accept_ == peer::kernel_only) {
+        socket_.connect(kernel_endpoint, error);
+    } else {
+        socket_.bind(kernel_endpoint, error); // nl_pid 0: the kernel assigns our port id
+    }
     if (!error) {
         socket_.non_blocking(true, error);
     }
@@ -74,6 +93,17 @@ error_code client::open() {
     ++socket_generation_;
     receiving_ = false;
     return {};
+}
+
+std::uint32_t client::port_id() const {
+    error_code error;
+    const auto local = socket_.local_endpoint(error);
+    sockaddr_nl address{};
+    if (error || local.size() < sizeof address) {
+        return 0;
+    }
+    std::memcpy(&address, local.data(), sizeof address);
+    return address.nl_pid;
 }
 
 void client::close() {
@@ -201,8 +231,9 @@ void client::receive() {
     // A receive rather than a bare wait: Asio tries it at once and, only when nothing is
     // ready, waits on the descriptor it registered once (no epoll_ctl per wake-up). When it
     // reads at once, the completion is still posted: other handlers run first.
-    socket_.async_receive(
-        asio::buffer(receive_slots_.get(), slot_bytes),
+    // MSG_TRUNC: the size is the datagram's whole length, so a cut one shows.
+    socket_.async_receive_from(
+        asio::buffer(receive_slots_.get(), slot_bytes), sender_, MSG_TRUNC,
         [this, generation = socket_generation_](const error_code& error, std::size_t size) {
             // A receive from a socket since closed and replaced is over.
             if (generation == socket_generation_) {
@@ -229,7 +260,9 @@ void client::on_receive(const error_code& error, std::size_t size) {
         // async_receive).
         const auto generation = socket_generation_;
         receiving_ = true;
-        dispatch_datagram({receive_slots_.get(), size}, generation);
+        if (from_kernel(sender_.data(), sender_.size())) {
+            dispatch_datagram({receive_slots_.get(), std::min(size, slot_bytes)}, size, generation);
+        }
         std::size_t read = 1;
         read_error = drain(datagrams_per_turn - read, generation, read);
         longest_turn_ = std::max(longest_turn_, read);
@@ -258,6 +291,7 @@ bool client::reading(std::uint64_t generation) const {
 error_code client::drain(std::size_t budget, std::uint64_t generation, std::size_t& read) {
     std::array<mmsghdr, batch_slots> headers{};
     std::array<iovec, batch_slots> vectors{};
+    std::array<sockaddr_nl, batch_slots> senders{};
     while (budget > 0 && reading(generation) && in_flight()) {
         const auto asked = std::min(budget, batch_slots);
         for (std::size_t i = 0; i < asked; ++i) {
@@ -265,9 +299,13 @@ error_code client::drain(std::size_t budget, std::uint64_t generation, std::size
             headers[i] = {};
             headers[i].msg_hdr.msg_iov = &vectors[i];
             headers[i].msg_hdr.msg_iovlen = 1;
+            headers[i].msg_hdr.msg_name = &senders[i];
+            headers[i].msg_hdr.msg_namelen = sizeof(sockaddr_nl); // the kernel may shorten it
         }
-        const int received = ::recvmmsg(socket_.native_handle(), headers.data(),
-                                        static_cast<unsigned>(asked), MSG_DONTWAIT, nullptr);
+        // MSG_TRUNC: each msg_len is the datagram's whole length, so a cut one shows.
+        const int received =
+            ::recvmmsg(socket_.native_handle(), headers.data(), static_cast<unsigned>(asked),
+                       MSG_DONTWAIT | MSG_TRUNC, nullptr);
         if (received < 0) {
             if (errno == EINTR) {
                 continue;
@@ -275,8 +313,12 @@ error_code client::drain(std::size_t budget, std::uint64_t generation, std::size
             return errno_error(errno); // EAGAIN: all read
         }
         for (std::size_t i = 0; i < static_cast<std::size_t>(received); ++i) {
-            dispatch_datagram({receive_slots_.get() + i * slot_bytes, headers[i].msg_len},
-                              generation);
+            if (!from_kernel(&senders[i], headers[i].msg_hdr.msg_namelen)) {
+                continue;
+            }
+            const std::size_t size = headers[i].msg_len;
+            dispatch_datagram({receive_slots_.get() + i * slot_bytes, std::min(size, slot_bytes)},
+                              size, generation);
         }
         budget -= static_cast<std::size_t>(received);
         read += static_cast<std::size_t>(received);
@@ -287,7 +329,25 @@ error_code client::drain(std::size_t budget, std::uint64_t generation, std::size
     return {};
 }
 
-void client::dispatch_datagram(std::span<const std::byte> bytes, std::uint64_t generation) {
+void client::dispatch_datagram(std::span<const std::byte> bytes, std::size_t size,
+                               std::uint64_t generation) {
+    if (size > bytes.size()) {
+        // Cut to the slot: the reply it starts cannot be read whole. Its query fails (a rule
+        // list would otherwise be counted short); the header still names the query.
+        std::uint32_t sequence = 0;
+        if (bytes.size() >= sizeof(nlmsghdr)) {
+            std::memcpy(&sequence, bytes.data() + offsetof(nlmsghdr, nlmsg_seq), sizeof sequence);
+        }
+        const auto cut = errno_error(EMSGSIZE);
+        if (status_flight_.sequence == sequence) {
+            finish(status_flight_, cut, status{});
+        } else if (rules_flight_.sequence == sequence) {
+            finish(rules_flight_, cut, fresh<rule_tally>());
+        } else if (features_flight_.sequence == sequence) {
+            finish(features_flight_, cut, features{});
+        }
+        return;
+    }
     message_cursor cursor(bytes);
     message reply;
     // Stops if a handler closed the socket: the rest answers queries that are over.

@@ -28,10 +28,14 @@ public:
     using features_handler =
         std::function<void(const boost::system::error_code&, const features& answer)>;
 
+    // How the socket meets the kernel: connected (in real use: the kernel then refuses other
+    // senders), or only bound (tests: to show that the client itself drops what others send).
+    enum class peer { kernel_only, anyone };
+
     // `netlink_protocol` is NETLINK_AUDIT in real use; tests pass another family to meet a
     // kernel that never answers (a real timeout, no fake).
     client(boost::asio::any_io_executor executor, std::chrono::milliseconds timeout,
-           int netlink_protocol = default_protocol);
+           int netlink_protocol = default_protocol, peer accept = peer::kernel_only);
     static constexpr int default_protocol = 9; // NETLINK_AUDIT
     client(const client&) = delete;
     client& operator=(const client&) = delete;
@@ -56,6 +60,9 @@ public:
 
     // Closes the socket; queries in flight complete with operation_aborted.
     void close();
+
+    // The socket's netlink port id (0 while closed); lets tests send to it.
+    std::uint32_t port_id() const;
 
     // How many requests went to the kernel; lets tests see that concurrent scrapes coalesce.
     std::uint64_t requests_sent() const noexcept { return requests_sent_; }
@@ -95,7 +102,9 @@ private:
     // the error ends the reading (would_block: all read).
     boost::system::error_code drain(std::size_t budget, std::uint64_t generation,
                                     std::size_t& read);
-    void dispatch_datagram(std::span<const std::byte> bytes, std::uint64_t generation);
+    // `size` is the datagram's whole length (MSG_TRUNC): more than `bytes` when it was cut.
+    void dispatch_datagram(std::span<const std::byte> bytes, std::size_t size,
+                           std::uint64_t generation);
     // The socket a turn began reading is still open (no handler closed or replaced it).
     bool reading(std::uint64_t generation) const;
     void dispatch(const message& reply);
@@ -105,6 +114,7 @@ private:
     boost::asio::any_io_executor executor_;
     std::chrono::milliseconds timeout_;
     int netlink_protocol_;
+    peer accept_;
     boost::asio::generic::raw_protocol::socket socket_;
     std::uint32_t next_sequence_ = 1;
     std::uint64_t requests_sent_ = 0;
@@ -122,6 +132,7 @@ private:
     static constexpr std::size_t batch_slots = 16;
     static constexpr std::size_t slot_bytes = 64 * 1024;
     std::unique_ptr<std::byte[]> receive_slots_;
+    boost::asio::generic::raw_protocol::endpoint sender_; // of the first datagram of a turn
 };
 
 } // namespace lae::audit

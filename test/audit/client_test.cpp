@@ -3,9 +3,14 @@
 // the check machines). Values are compared with auditctl in test/integration.
 #include "audit/client.hpp"
 
+#include <array>
 #include <boost/asio/io_context.hpp>
 #include <boost/test/unit_test.hpp>
 #include <cerrno>
+#include <cstring>
+#include <linux/netlink.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 using namespace lae::audit;
 using boost::system::error_code;
@@ -166,4 +171,68 @@ BOOST_AUTO_TEST_CASE(a_handler_that_reopens_the_socket_mid_drain_gets_its_answer
     BOOST_TEST(!second_status, second_status.message());
     BOOST_TEST(!second_rules, second_rules.message());
     BOOST_TEST(kernel.requests_sent() == 5U);
+}
+
+BOOST_AUTO_TEST_CASE(replies_sent_by_anyone_but_the_kernel_are_dropped) {
+    // A socket that is only bound, as ours is in the moment before its connect completes:
+    // another process (root: CAP_NET_ADMIN) queues "replies" to the next sequence numbers,
+    // and the client must still take its answer from the kernel alone.
+    boost::asio::io_context context;
+    client kernel(context.get_executor(), 2s, client::default_protocol, client::peer::anyone);
+    BOOST_TEST_REQUIRE(!kernel.open());
+    const std::uint32_t port = kernel.port_id();
+    BOOST_TEST_REQUIRE(port != 0U);
+
+    const int forger = ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
+    BOOST_TEST_REQUIRE(forger >= 0);
+    sockaddr_nl to{};
+    to.nl_family = AF_NETLINK;
+    to.nl_pid = port;
+    int delivered = 0;
+    for (std::uint32_t sequence = 1; sequence <= 8; ++sequence) {
+        // An AUDIT_GET reply: struct audit_status with enabled 7 and backlog_limit 424242.
+        std::array<std::uint32_t, 4 + 11> datagram{};
+        datagram[0] = sizeof datagram;
+        datagram[1] = 1000; // nlmsg_type AUDIT_GET, flags 0
+        datagram[2] = sequence;
+        datagram[4 + 1] = 7;      // enabled
+        datagram[4 + 5] = 424242; // backlog_limit
+        if (::sendto(forger, datagram.data(), sizeof datagram, 0,
+                     reinterpret_cast<const sockaddr*>(&to),
+                     sizeof to) == static_cast<ssize_t>(sizeof datagram)) {
+            ++delivered;
+        }
+    }
+    ::close(forger);
+    BOOST_TEST_REQUIRE(delivered == 8); // queued for the client: the test can fail
+
+    std::optional<status> answer;
+    kernel.async_get_status([&](const error_code& e, const status& s) {
+        BOOST_TEST(!e, e.message());
+        answer = s;
+    });
+    context.run();
+    BOOST_TEST_REQUIRE(answer.has_value());
+    BOOST_TEST(*answer->enabled <= 2U);
+    BOOST_TEST(*answer->backlog_limit != 424242U);
+    BOOST_TEST(kernel.requests_sent() == 1U);
+}
+
+BOOST_AUTO_TEST_CASE(a_connected_client_is_out_of_reach_of_other_senders) {
+    boost::asio::io_context context;
+    client kernel(context.get_executor(), 2s);
+    BOOST_TEST_REQUIRE(!kernel.open());
+    const int forger = ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
+    BOOST_TEST_REQUIRE(forger >= 0);
+    sockaddr_nl to{};
+    to.nl_family = AF_NETLINK;
+    to.nl_pid = kernel.port_id();
+    const std::array<std::uint32_t, 4> datagram{16, 1000, 1, 0};
+    errno = 0;
+    const auto sent = ::sendto(forger, datagram.data(), sizeof datagram, 0,
+                               reinterpret_cast<const sockaddr*>(&to), sizeof to);
+    const int refused = errno;
+    ::close(forger);
+    BOOST_TEST(sent == -1);
+    BOOST_TEST(refused == ECONNREFUSED);
 }

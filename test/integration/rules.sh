@@ -122,6 +122,10 @@ cat "$WORK/turns"
 check "the client's own list counts 10,000 rules" grep -qx 'rules 10000' "$WORK/turns"
 check "no turn of the event loop read more than 256 of the 10,000 datagrams" \
     awk '$1 == "longest_turn" { found = 1; ok = $2 >= 1 && $2 <= 256 } END { exit !(found && ok) }' "$WORK/turns"
+check "datagrams are read in batches (a turn read at least 16)" \
+    awk '$1 == "longest_turn" { ok = $2 >= 16 } END { exit !ok }' "$WORK/turns"
+check "another handler had turns while the list arrived" \
+    awk '$1 == "other_turns" { ok = $2 >= 1 } END { exit !ok }' "$WORK/turns"
 
 check "all 10,000 deleted" test "$(/usr/bin/python3 "$TEST_ROOT/delete_rules.py")" = 10000
 compare "all deleted" 512
@@ -130,6 +134,18 @@ check "all deleted: back to zero" bash -c \
     '! grep "^linux_audit_rules_\(loaded\|with_key\){" "$1" | grep -qv " 0$"' _ "$WORK/body"
 check "all deleted: only (none) is left of the keys" test \
     "$(grep -c '^linux_audit_rules_with_key{' "$WORK/body")" = 1
+
+# A rule whose reply is larger than the client's 64 KiB receive slot: the rules query fails
+# with a log line that says why, rather than counting short; the status series stay.
+check "a rule with an 81,064-byte reply is loaded" /usr/bin/python3 "$TEST_ROOT/add_huge_rule.py"
+body=$(scrape)
+check "rule over 64 KiB: still up 1" grep -qx 'linux_audit_up 1' <<<"$body"
+check "rule over 64 KiB: no rule count rather than a short one" \
+    bash -c '! grep -q "^linux_audit_rules" <<<"$1"' _ "$body"
+check "rule over 64 KiB: the log says why" grep -q "larger than the exporter's 64 KiB receive slot" "$LOG"
+check "rule over 64 KiB: deleted again" test "$(/usr/bin/python3 "$TEST_ROOT/delete_rules.py")" = 1
+check "rule over 64 KiB deleted: the rules are counted again (0)" \
+    grep -qx 'linux_audit_rules 0' <<<"$(scrape)"
 
 # Features: loginuid_immutable against auditctl -s; both against the kernel's raw answer.
 body=$(scrape)
