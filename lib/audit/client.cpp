@@ -43,11 +43,11 @@ bool from_kernel(const void* address, std::size_t length) noexcept {
 static_assert(client::default_protocol == NETLINK_AUDIT);
 
 client::client(asio::any_io_executor executor, std::chrono::milliseconds timeout,
-               int netlink_protocol, peer accept)
+               int netlink_protocol, peer accept, std::size_t slot_bytes)
     : executor_(executor), timeout_(timeout), netlink_protocol_(netlink_protocol), accept_(accept),
       socket_(executor), status_flight_(executor, audit_get, "audit status"),
       rules_flight_(executor, audit_list_rules, "audit rules"),
-      features_flight_(executor, audit_get_feature, "audit features"),
+      features_flight_(executor, audit_get_feature, "audit features"), slot_bytes_(slot_bytes),
       receive_slots_(std::make_unique_for_overwrite<std::byte[]>(batch_slots * slot_bytes)) {}
 
 client::~client() {
@@ -233,7 +233,7 @@ void client::receive() {
     // reads at once, the completion is still posted: other handlers run first.
     // MSG_TRUNC: the size is the datagram's whole length, so a cut one shows.
     socket_.async_receive_from(
-        asio::buffer(receive_slots_.get(), slot_bytes), sender_, MSG_TRUNC,
+        asio::buffer(receive_slots_.get(), slot_bytes_), sender_, MSG_TRUNC,
         [this, generation = socket_generation_](const error_code& error, std::size_t size) {
             // A receive from a socket since closed and replaced is over.
             if (generation == socket_generation_) {
@@ -261,7 +261,8 @@ void client::on_receive(const error_code& error, std::size_t size) {
         const auto generation = socket_generation_;
         receiving_ = true;
         if (from_kernel(sender_.data(), sender_.size())) {
-            dispatch_datagram({receive_slots_.get(), std::min(size, slot_bytes)}, size, generation);
+            dispatch_datagram({receive_slots_.get(), std::min(size, slot_bytes_)}, size,
+                              generation);
         }
         std::size_t read = 1;
         read_error = drain(datagrams_per_turn - read, generation, read);
@@ -295,7 +296,7 @@ error_code client::drain(std::size_t budget, std::uint64_t generation, std::size
     while (budget > 0 && reading(generation) && in_flight()) {
         const auto asked = std::min(budget, batch_slots);
         for (std::size_t i = 0; i < asked; ++i) {
-            vectors[i] = {receive_slots_.get() + i * slot_bytes, slot_bytes};
+            vectors[i] = {receive_slots_.get() + i * slot_bytes_, slot_bytes_};
             headers[i] = {};
             headers[i].msg_hdr.msg_iov = &vectors[i];
             headers[i].msg_hdr.msg_iovlen = 1;
@@ -317,7 +318,7 @@ error_code client::drain(std::size_t budget, std::uint64_t generation, std::size
                 continue;
             }
             const std::size_t size = headers[i].msg_len;
-            dispatch_datagram({receive_slots_.get() + i * slot_bytes, std::min(size, slot_bytes)},
+            dispatch_datagram({receive_slots_.get() + i * slot_bytes_, std::min(size, slot_bytes_)},
                               size, generation);
         }
         budget -= static_cast<std::size_t>(received);
@@ -331,6 +332,9 @@ error_code client::drain(std::size_t budget, std::uint64_t generation, std::size
 
 void client::dispatch_datagram(std::span<const std::byte> bytes, std::size_t size,
                                std::uint64_t generation) {
+    if (!reading(generation)) {
+        return; // a handler closed the socket: whatever this answers is over
+    }
     if (size > bytes.size()) {
         // Cut to the slot: the reply it starts cannot be read whole. Its query fails (a rule
         // list would otherwise be counted short); the header still names the query.

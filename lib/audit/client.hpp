@@ -34,9 +34,14 @@ public:
 
     // `netlink_protocol` is NETLINK_AUDIT in real use; tests pass another family to meet a
     // kernel that never answers (a real timeout, no fake).
+    // `slot_bytes`: the longest datagram read whole (tests make it small to cut replies).
     client(boost::asio::any_io_executor executor, std::chrono::milliseconds timeout,
-           int netlink_protocol = default_protocol, peer accept = peer::kernel_only);
+           int netlink_protocol = default_protocol, peer accept = peer::kernel_only,
+           std::size_t slot_bytes = default_slot_bytes);
     static constexpr int default_protocol = 9; // NETLINK_AUDIT
+    // A datagram holds one status, or one rule (tens of bytes to a few KiB; a rule with many
+    // long paths stays well below 64 KiB: auditctl itself cannot send one over 8,970 bytes).
+    static constexpr std::size_t default_slot_bytes = 64 * 1024;
     client(const client&) = delete;
     client& operator=(const client&) = delete;
     ~client();
@@ -126,11 +131,10 @@ private:
     flight<features> features_flight_;
     std::size_t rule_key_limit_ = rule_tally::default_max_keys;
     // Receive slots, one datagram each: the first is filled by the asynchronous receive, then
-    // up to batch_slots per recvmmsg. A datagram holds one status, or one rule (tens of bytes
-    // to a few KiB; a rule with many long paths stays well below 64 KiB). Left uninitialised,
-    // so only the pages replies touch become resident (one or two per slot for most rules).
+    // up to batch_slots per recvmmsg. Left uninitialised, so only the pages replies touch
+    // become resident (one or two per slot for most rules).
     static constexpr std::size_t batch_slots = 16;
-    static constexpr std::size_t slot_bytes = 64 * 1024;
+    std::size_t slot_bytes_;
     std::unique_ptr<std::byte[]> receive_slots_;
     boost::asio::generic::raw_protocol::endpoint sender_; // of the first datagram of a turn
 };

@@ -9,7 +9,9 @@
 #include <cerrno>
 #include <cstring>
 #include <linux/netlink.h>
+#include <optional>
 #include <sys/socket.h>
+#include <thread>
 #include <unistd.h>
 
 using namespace lae::audit;
@@ -189,12 +191,12 @@ BOOST_AUTO_TEST_CASE(replies_sent_by_anyone_but_the_kernel_are_dropped) {
     to.nl_family = AF_NETLINK;
     to.nl_pid = port;
     int delivered = 0;
-    for (std::uint32_t sequence = 1; sequence <= 8; ++sequence) {
+    for (int copy = 0; copy < 8; ++copy) {
         // An AUDIT_GET reply: struct audit_status with enabled 7 and backlog_limit 424242.
         std::array<std::uint32_t, 4 + 11> datagram{};
         datagram[0] = sizeof datagram;
-        datagram[1] = 1000; // nlmsg_type AUDIT_GET, flags 0
-        datagram[2] = sequence;
+        datagram[1] = 1000;       // nlmsg_type AUDIT_GET, flags 0
+        datagram[2] = 1;          // the client's first query: the first read and the batch see them
         datagram[4 + 1] = 7;      // enabled
         datagram[4 + 5] = 424242; // backlog_limit
         if (::sendto(forger, datagram.data(), sizeof datagram, 0,
@@ -235,4 +237,34 @@ BOOST_AUTO_TEST_CASE(a_connected_client_is_out_of_reach_of_other_senders) {
     ::close(forger);
     BOOST_TEST(sent == -1);
     BOOST_TEST(refused == ECONNREFUSED);
+}
+
+BOOST_AUTO_TEST_CASE(a_reply_cut_to_the_slot_fails_its_query_on_either_read) {
+    // Slots of 24 bytes: a status reply (60) and a features reply (32) are cut, NLMSG_DONE (20)
+    // is not. Alone, the status reply is the first datagram of a turn (async_receive_from).
+    {
+        boost::asio::io_context context;
+        client kernel(context.get_executor(), 2s, client::default_protocol,
+                      client::peer::kernel_only, 24);
+        error_code failure;
+        kernel.async_get_status([&](const error_code& e, const status&) { failure = e; });
+        context.run();
+        BOOST_TEST(failure.value() == EMSGSIZE, failure.message());
+    }
+    // All three asked, and their replies queued before the loop reads: the first datagram
+    // comes from the asynchronous receive, the other two from recvmmsg, so at least one of
+    // the cut replies is read by the batch.
+    boost::asio::io_context context;
+    client kernel(context.get_executor(), 2s, client::default_protocol, client::peer::kernel_only,
+                  24);
+    error_code status_failure;
+    error_code features_failure;
+    kernel.async_get_status([&](const error_code& e, const status&) { status_failure = e; });
+    kernel.async_get_features([&](const error_code& e, const features&) { features_failure = e; });
+    kernel.async_list_rules([](const error_code&, const rule_tally&) {});
+    std::this_thread::sleep_for(50ms); // the kernel's reply threads queue their answers
+    context.run();
+    BOOST_TEST(status_failure.value() == EMSGSIZE, status_failure.message());
+    BOOST_TEST(features_failure.value() == EMSGSIZE, features_failure.message());
+    BOOST_TEST(kernel.requests_sent() == 3U);
 }
