@@ -71,8 +71,14 @@ void record_counts::count(std::uint16_t type, std::string_view text) {
                                 : fields.success == audit::success_field::no ? outcome_no
                                                                              : outcome_unknown;
         if (fields.key == audit::key_field::present) {
-            audit::for_each_key(fields.keys(),
-                                [&](std::string_view key) { count_key(key, success); });
+            bool any_key = false;
+            audit::for_each_key(fields.keys(), [&](std::string_view key) {
+                any_key = true;
+                count_key(key, success);
+            });
+            if (!any_key) {
+                bump_key(no_key, success); // only separators: no key, as the rules collector says
+            }
         } else {
             // key=(null): a rule without a key; no readable key at all (a cut record): a key
             // we cannot name, counted with the ones past the cap.
@@ -100,8 +106,10 @@ void record_counts::bump_key(std::string_view label, outcome column) {
         ++found->second[column];
         return;
     }
-    // Past the cap, new keys share one value; "(other)" itself never counts against it.
-    const auto kept = keys_.size() - 1 < max_keys_ ? label : other_value;
+    // Past the cap, new keys share one value; "(other)" and "(none)" never count against it
+    // (nor do they in the rules collector).
+    const auto named = keys_.size() - 1 - keys_.count(no_key);
+    const auto kept = label == no_key || named < max_keys_ ? label : other_value;
     ++keys_.try_emplace(std::string(kept)).first->second[column];
 }
 

@@ -324,3 +324,24 @@ BOOST_AUTO_TEST_CASE(read_errors_are_logged_first_then_once_an_interval) {
     BOOST_TEST(throttle.admit(start + 1h));
     BOOST_TEST(throttle.suppressed() == 1U);
 }
+
+BOOST_AUTO_TEST_CASE(keys_as_the_rules_collector_counts_them_separators_and_caps) {
+    // A key of separators only is no key (the rules collector says "(none)" too); "(none)"
+    // does not count against the cap, as in the rules collector.
+    record_counts counts(2);
+    counts.count(AUDIT_SYSCALL, syscall("yes", "01"));         // "\x01"
+    counts.count(AUDIT_SYSCALL, syscall("yes", "0101"));       // "\x01\x01"
+    counts.count(AUDIT_SYSCALL, syscall("yes", "6C61655F61")); // lae_a
+    counts.count(AUDIT_SYSCALL, syscall("yes", "6C61655F62")); // lae_b
+    counts.count(AUDIT_SYSCALL, syscall("yes", "6C61655F63")); // lae_c: past the cap of 2
+    const auto body = render(counts);
+    BOOST_TEST(
+        has_line(body, "linux_audit_log_syscall_events_total{key=\"(none)\",success=\"yes\"} 2"),
+        body);
+    BOOST_TEST(
+        has_line(body, "linux_audit_log_syscall_events_total{key=\"lae_a\",success=\"yes\"} 1"));
+    BOOST_TEST(
+        has_line(body, "linux_audit_log_syscall_events_total{key=\"lae_b\",success=\"yes\"} 1"));
+    BOOST_TEST(
+        has_line(body, "linux_audit_log_syscall_events_total{key=\"(other)\",success=\"yes\"} 1"));
+}
