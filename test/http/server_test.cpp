@@ -367,3 +367,22 @@ BOOST_AUTO_TEST_CASE(ipv4_listeners_first_and_how_they_are_named) {
     BOOST_TEST(taken.find("127.0.0.1:" + taken_port) != std::string::npos, taken);
     BOOST_TEST(other.describe_listeners().empty());
 }
+
+BOOST_AUTO_TEST_CASE(a_port_below_1024_is_told_and_socket_activation_without_sockets_fails) {
+    asio::io_context context{1};
+    http::router routes;
+    http::server server(context, routes, {});
+    // Root here: the first free port from 900 up.
+    std::string problem = "no port tried";
+    for (std::uint16_t port = 900; port < 1000 && !problem.empty(); ++port) {
+        problem = server.listen_all({{"127.0.0.1", port}});
+    }
+    BOOST_TEST_REQUIRE(problem.empty(), problem);
+    BOOST_TEST(server.on_privileged_port());
+
+    http::server activated(context, routes, {});
+    const auto refused =
+        activated.adopt_systemd_sockets([](const char*) -> const char* { return nullptr; }, 1);
+    BOOST_TEST(!refused.empty());
+    BOOST_TEST(activated.local_endpoints().empty());
+}
