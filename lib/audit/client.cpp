@@ -47,8 +47,10 @@ client::client(asio::any_io_executor executor, std::chrono::milliseconds timeout
     : executor_(executor), timeout_(timeout), netlink_protocol_(netlink_protocol), accept_(accept),
       socket_(executor), status_flight_(executor, audit_get, "audit status"),
       rules_flight_(executor, audit_list_rules, "audit rules"),
-      features_flight_(executor, audit_get_feature, "audit features"), slot_bytes_(slot_bytes),
-      receive_slots_(std::make_unique_for_overwrite<std::byte[]>(batch_slots * slot_bytes)) {}
+      features_flight_(executor, audit_get_feature, "audit features"),
+      // At least a header: a cut reply still names its query.
+      slot_bytes_(std::max(slot_bytes, sizeof(nlmsghdr))),
+      receive_slots_(std::make_unique_for_overwrite<std::byte[]>(batch_slots * slot_bytes_)) {}
 
 client::~client() {
     // No handler runs from a destructor: whoever waits is going away with the event loop.

@@ -344,4 +344,13 @@ BOOST_AUTO_TEST_CASE(keys_as_the_rules_collector_counts_them_separators_and_caps
         has_line(body, "linux_audit_log_syscall_events_total{key=\"lae_b\",success=\"yes\"} 1"));
     BOOST_TEST(
         has_line(body, "linux_audit_log_syscall_events_total{key=\"(other)\",success=\"yes\"} 1"));
+    // "(none)" first met once the cap is full is still "(none)".
+    record_counts full(1);
+    full.count(AUDIT_SYSCALL, syscall("yes", "6C61655F61")); // lae_a
+    full.count(AUDIT_SYSCALL, syscall("yes", "6C61655F62")); // lae_b: past the cap of 1
+    full.count(AUDIT_SYSCALL, syscall("yes", "(null)"));
+    const auto capped = render(full);
+    BOOST_TEST(
+        has_line(capped, "linux_audit_log_syscall_events_total{key=\"(none)\",success=\"yes\"} 1"),
+        capped);
 }
