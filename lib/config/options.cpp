@@ -153,6 +153,17 @@ template <typename Integer> std::optional<Integer> parse_integer(std::string_vie
     return value;
 }
 
+// A switch's value, as Go's flag package reads the common spellings.
+std::optional<bool> parse_bool(std::string_view text) {
+    if (text == "true" || text == "1") {
+        return true;
+    }
+    if (text == "false" || text == "0") {
+        return false;
+    }
+    return std::nullopt;
+}
+
 // Validates one raw value into `out`; returns an error sentence or "".
 std::string apply(options& out, const std::string& flag, const std::string& value) {
     if (flag == "listen-address" || flag == "web.listen-address") {
@@ -162,10 +173,11 @@ std::string apply(options& out, const std::string& flag, const std::string& valu
         }
         out.listen.push_back(*address); // the caller empties the list first
     } else if (flag == "web.systemd-socket") {
-        if (value != "true" && value != "false" && value != "1" && value != "0") {
+        const auto parsed = parse_bool(value);
+        if (!parsed) {
             return "expected true or false";
         }
-        out.systemd_socket = value == "true" || value == "1";
+        out.systemd_socket = *parsed;
     } else if (flag == "metrics-path" || flag == "web.telemetry-path" || flag == "health-path") {
         if (value.empty() || value.front() != '/' || value.find_first_of("?# ") != value.npos) {
             return "expected an absolute path such as /metrics, without query or spaces";
@@ -220,13 +232,11 @@ std::string apply(options& out, const std::string& flag, const std::string& valu
         }
         out.max_connections = *parsed;
     } else if (flag == "collector.records") {
-        if (value == "true" || value == "1") {
-            out.collector_records = true;
-        } else if (value == "false" || value == "0") {
-            out.collector_records = false;
-        } else {
+        const auto parsed = parse_bool(value);
+        if (!parsed) {
             return "expected true or false";
         }
+        out.collector_records = *parsed;
     } else if (flag == "collector.records.max-keys") {
         const auto parsed = parse_integer<std::size_t>(value);
         if (!parsed || *parsed == 0 || *parsed > 100000) {

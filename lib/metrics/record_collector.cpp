@@ -5,16 +5,18 @@
 #include "audit/rules.hpp"
 #include "logging/logging.hpp"
 #include "metrics/catalogue.hpp"
+#include "metrics/rules_collector.hpp"
 
 #include <algorithm>
 
 namespace lae::metrics {
 namespace {
 
-// key=(null) in a record: a rule without a key, labelled as the rules collector does.
-constexpr std::string_view no_key = "(none)";
+// The rules collector's values, so that the two join on `key`: key=(null) in a record is a
+// rule without a key.
+constexpr std::string_view no_key = no_key_label;
+constexpr std::string_view other_value = other_keys_label;
 constexpr std::array<std::string_view, 3> outcome_names = {"yes", "no", "unknown"};
-constexpr std::string_view other_value = "(other)";
 // As large a receive buffer as we may have: room for several thousand records while the event
 // loop renders a scrape. Without CAP_NET_ADMIN the kernel caps it at net.core.rmem_max.
 constexpr int wanted_buffer_bytes = 16 * 1024 * 1024;

@@ -34,7 +34,6 @@ public:
     // Appends the linux_audit_log_* families.
     void collect(std::vector<family>& out, bool subscribed) const;
 
-    std::uint64_t overflows() const noexcept { return overflows_; }
 
 private:
     struct string_hash {
@@ -102,7 +101,6 @@ public:
     void stop();
 
     void collect(std::vector<family>& out) const;
-    bool subscribed() const noexcept { return subscribed_; }
 
 private:
     record_counts counts_;
