@@ -195,6 +195,35 @@ metric() { awk -v name="$2" '$1 == name { print $2; exit }' <<<"$1"; }
 # auditctl_status FIELD: the kernel's own view (auditctl -s)
 auditctl_status() { auditctl -s | awk -v field="$1" '$1 == field { print $2; exit }'; }
 
+# require_no_rules: the test loads rules of its own and counts them, so none may be loaded.
+require_no_rules() {
+    if [[ $(auditctl -l) != "No rules" ]]; then
+        echo "audit rules are already loaded; this test needs a machine without rules" >&2
+        exit 1
+    fi
+}
+
+# require_no_auditd: the test starts an audit daemon of its own.
+require_no_auditd() {
+    if pgrep -x auditd >/dev/null; then
+        echo "an auditd is already running; this test starts its own" >&2
+        exit 1
+    fi
+}
+
+# restore_audit_settings_at_exit: enabled, backlog_limit, rate_limit and backlog_wait_time as
+# found, at exit. Refuses a locked audit (enabled 2): nothing can be changed until reboot, and
+# restoring would mean running auditctl -e 2.
+restore_audit_settings_at_exit() {
+    local enabled
+    enabled=$(auditctl_status enabled)
+    if [[ $enabled == 2 ]]; then
+        echo "audit is locked (enabled 2); nothing can be changed until reboot" >&2
+        exit 1
+    fi
+    at_exit "auditctl -e $enabled -b $(auditctl_status backlog_limit) -r $(auditctl_status rate_limit) --backlog_wait_time $(auditctl_status backlog_wait_time) >/dev/null"
+}
+
 # start_private_auditd NAME WRITE_LOGS OUTPUT: a real audit daemon with a configuration of
 # the test's own (in $WORK/NAME, -s nochange: it leaves the kernel's settings alone), in the
 # foreground, where it writes the records to its stderr (OUTPUT), not to its log file. Sets

@@ -7,10 +7,7 @@
 source "$(dirname "$0")/common.sh"
 require auditctl capsh curl promtool
 
-if [[ $(auditctl -l) != "No rules" ]]; then
-    echo "audit rules are already loaded; this test needs a machine without rules" >&2
-    exit 1
-fi
+require_no_rules
 at_exit "auditctl -D >/dev/null 2>&1 || true"
 
 start_exporter answering

@@ -9,25 +9,14 @@ source "$(dirname "$0")/common.sh"
 require auditd auditctl setpriv perl curl promtool
 
 test_uid=65533
-if pgrep -x auditd >/dev/null; then
-    echo "an auditd is already running; this test starts its own" >&2
-    exit 1
-fi
-if [[ $(auditctl -l) != "No rules" ]]; then
-    echo "audit rules are already loaded; this test needs a machine without rules" >&2
-    exit 1
-fi
-original_enabled=$(auditctl_status enabled)
-if [[ $original_enabled == 2 ]]; then
-    echo "audit is locked (enabled 2); nothing can be changed until reboot" >&2
-    exit 1
-fi
+require_no_auditd
+require_no_rules
 for counter in lost backlog_wait_time_actual; do
     if [[ $(auditctl_status "$counter") != 0 ]]; then
         echo "note: $counter was $(auditctl_status "$counter"); the test resets it to 0" >&2
     fi
 done
-at_exit "auditctl -e $original_enabled -b $(auditctl_status backlog_limit) -r $(auditctl_status rate_limit) --backlog_wait_time $(auditctl_status backlog_wait_time) >/dev/null"
+restore_audit_settings_at_exit
 at_exit "auditctl --reset-lost >/dev/null; auditctl --reset_backlog_wait_time_actual >/dev/null"
 at_exit "auditctl -D -k lae_overload >/dev/null 2>&1 || true"
 
