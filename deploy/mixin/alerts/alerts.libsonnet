@@ -208,7 +208,7 @@
             labels: warning,
             annotations: {
               summary: 'The records collector is not subscribed to audit records.',
-              description: 'The exporter on {{ $labels.instance }} runs with --collector.records but has not been receiving audit records for %s: it lacks CAP_AUDIT_READ (see its log).' % c.recordsUnsubscribedFor,
+              description: 'The exporter on {{ $labels.instance }} runs with --collector.records but has not been receiving audit records for %s: it lacks CAP_AUDIT_READ or the host network namespace (see its log).' % c.recordsUnsubscribedFor,
             },
           },
         ],

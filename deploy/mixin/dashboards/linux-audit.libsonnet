@@ -75,7 +75,7 @@ local p = import '../lib/panels.libsonnet';
         p.timeseries('Failed logins and authentications', 'User-space results with res=failed (USER_AUTH, USER_LOGIN and the like) per second.', [
           [q('sum by (instance, type) (rate(linux_audit_log_user_results_total{%(sel)s, res="failed"}[$__rate_interval]))'), '{{instance}} {{type}}'],
         ], unit='ops'),
-        p.stat('Records collector subscribed', "Whether the exporter receives the kernel's audit records (needs CAP_AUDIT_READ). No data: the collector is off.", q('linux_audit_log_subscribed{%(sel)s}'), valueMappings=yesNo, w=6, h=8),
+        p.stat('Records collector subscribed', "Whether the exporter receives the kernel's audit records (needs CAP_AUDIT_READ and the host network). No data: the collector is off.", q('linux_audit_log_subscribed{%(sel)s}'), valueMappings=yesNo, w=6, h=8),
         p.timeseries('Records collector overflows', "Times the kernel dropped records for the exporter because it fell behind: its counts are then low (auditd's copy is unaffected).", [
           [q('increase(linux_audit_log_overflows_total{%(sel)s}[$__rate_interval])'), '{{instance}}'],
         ], w=6),
