@@ -34,7 +34,6 @@ public:
     // Appends the linux_audit_log_* families.
     void collect(std::vector<family>& out, bool subscribed) const;
 
-
 private:
     struct string_hash {
         using is_transparent = void;
