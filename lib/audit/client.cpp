@@ -25,19 +25,6 @@ error_code errno_error(int value) {
     return {value, boost::system::system_category()};
 }
 
-// Only the kernel (port id 0) answers our queries. The socket is connected to the kernel, so
-// the kernel refuses other senders, but not in the moment between its binding our port id and
-// connecting us (netlink_connect autobinds first): a process that guesses the port id (our
-// pid, usually) can queue a datagram then. So every datagram's sender is checked all the same.
-bool from_kernel(const void* address, std::size_t length) noexcept {
-    sockaddr_nl sender{};
-    if (length < sizeof sender) {
-        return false;
-    }
-    std::memcpy(&sender, address, sizeof sender);
-    return sender.nl_family == AF_NETLINK && sender.nl_pid == 0;
-}
-
 } // namespace
 
 static_assert(client::default_protocol == NETLINK_AUDIT);
@@ -74,7 +61,8 @@ error_code client::open() {
     ::fcntl(socket_.native_handle(), F_SETFD, FD_CLOEXEC);
     // Connected to the kernel (port id 0): the kernel assigns our port id and from then on
     // refuses datagrams from any other sender (the sender gets ECONNREFUSED). (A datagram
-    // queued before the connect still reaches us: see from_kernel.)
+    // queued before the connect still reaches us: netlink_connect binds our port id, usually
+    // our pid, before it marks the socket connected; hence sent_by_kernel on every read.)
     sockaddr_nl kernel{};
     kernel.nl_family = AF_NETLINK;
     const asio::generic::raw_protocol::endpoint kernel_endpoint(&kernel, sizeof kernel,
@@ -262,7 +250,7 @@ void client::on_receive(const error_code& error, std::size_t size) {
         // async_receive).
         const auto generation = socket_generation_;
         receiving_ = true;
-        if (from_kernel(sender_.data(), sender_.size())) {
+        if (sent_by_kernel(sender_.data(), sender_.size())) {
             dispatch_datagram({receive_slots_.get(), std::min(size, slot_bytes_)}, size,
                               generation);
         }
@@ -316,7 +304,7 @@ error_code client::drain(std::size_t budget, std::uint64_t generation, std::size
             return errno_error(errno); // EAGAIN: all read
         }
         for (std::size_t i = 0; i < static_cast<std::size_t>(received); ++i) {
-            if (!from_kernel(&senders[i], headers[i].msg_hdr.msg_namelen)) {
+            if (!sent_by_kernel(&senders[i], headers[i].msg_hdr.msg_namelen)) {
                 continue;
             }
             const std::size_t size = headers[i].msg_len;

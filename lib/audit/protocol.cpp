@@ -7,6 +7,7 @@
 #include <cstring>
 #include <linux/audit.h>
 #include <linux/netlink.h>
+#include <sys/socket.h>
 
 namespace lae::audit {
 namespace {
@@ -152,14 +153,8 @@ bool message_cursor::next(message& out) {
     return true;
 }
 
-parse_result parse_datagram(std::span<const std::byte> bytes, std::uint32_t sender_port_id) {
+parse_result parse_datagram(std::span<const std::byte> bytes) {
     parse_result result;
-    if (sender_port_id != 0) {
-        // Not from the kernel: another process may send to our port id, and its "replies"
-        // must not answer our queries.
-        result.foreign = true;
-        return result;
-    }
     message_cursor cursor(bytes);
     message m;
     while (cursor.next(m)) {
@@ -167,6 +162,15 @@ parse_result parse_datagram(std::span<const std::byte> bytes, std::uint32_t send
     }
     result.truncated = cursor.truncated();
     return result;
+}
+
+bool sent_by_kernel(const void* address, std::size_t length) noexcept {
+    sockaddr_nl sender{};
+    if (address == nullptr || length < sizeof sender) {
+        return false;
+    }
+    std::memcpy(&sender, address, sizeof sender);
+    return sender.nl_family == AF_NETLINK && sender.nl_pid == 0;
 }
 
 } // namespace lae::audit

@@ -61,7 +61,6 @@ struct message {
 struct parse_result {
     std::vector<message> messages;
     bool truncated = false;
-    bool foreign = false; // sent by a process, not the kernel: no messages taken from it
 };
 
 // Walks a datagram message by message without allocating, for the receive path (a rule
@@ -86,9 +85,12 @@ std::size_t encode_request(std::uint16_t type, std::uint32_t sequence,
                            std::span<std::byte, request_size> out) noexcept;
 
 // Splits a datagram as received from the socket into messages. Never reads past `bytes`.
-// `sender_port_id` is the nl_pid of the datagram's source address: only the kernel's (0) is
-// parsed.
-parse_result parse_datagram(std::span<const std::byte> bytes, std::uint32_t sender_port_id = 0);
+parse_result parse_datagram(std::span<const std::byte> bytes);
+
+// Whether a datagram's source address (as recvmsg filled it: `length` bytes of a sockaddr)
+// is the kernel's, port id 0. Any process with CAP_NET_ADMIN may send to our port id, and its
+// "replies" or "records" must count for nothing: every receive path drops what fails this.
+bool sent_by_kernel(const void* address, std::size_t length) noexcept;
 
 // Parses a struct audit_status payload of any length: fields the payload does not fully
 // cover are left empty, bytes beyond the known struct are ignored.

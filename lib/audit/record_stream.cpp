@@ -1,6 +1,7 @@
 #include "audit/record_stream.hpp"
 
 #include "audit/advice.hpp"
+#include "audit/protocol.hpp"
 #include "audit/record.hpp"
 
 #include <algorithm>
@@ -164,8 +165,7 @@ void record_stream::drain() {
             const auto index = static_cast<std::size_t>(i);
             // Only the kernel (port 0) sends records. Our socket is not connected, so any
             // process with CAP_NET_ADMIN could send to it directly and forge records.
-            if (headers[index].msg_hdr.msg_namelen < sizeof(sockaddr_nl) ||
-                senders[index].nl_pid != 0) {
+            if (!sent_by_kernel(&senders[index], headers[index].msg_hdr.msg_namelen)) {
                 continue;
             }
             const std::size_t size = std::min<std::size_t>(headers[index].msg_len, slot_bytes);

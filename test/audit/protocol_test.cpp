@@ -6,6 +6,7 @@
 #include <cstring>
 #include <linux/audit.h>
 #include <linux/netlink.h>
+#include <sys/socket.h>
 #include <vector>
 
 using namespace lae::audit;
@@ -293,14 +294,18 @@ BOOST_AUTO_TEST_CASE(error_code_int_min_is_an_error_without_undefined_behaviour)
                INT_MAX);
 }
 
-BOOST_AUTO_TEST_CASE(datagrams_not_from_the_kernel_are_ignored) {
-    const datagram d = datagram{}.status(3, sample_status());
-    const auto from_kernel = parse_datagram(d.view(), 0);
-    BOOST_TEST(from_kernel.messages.size() == 1U);
-    BOOST_TEST(!from_kernel.foreign);
-    for (const std::uint32_t sender : {1U, 4242U, 0xFFFFFFFFU}) {
-        const auto parsed = parse_datagram(d.view(), sender);
-        BOOST_TEST(parsed.foreign);
-        BOOST_TEST(parsed.messages.empty());
+BOOST_AUTO_TEST_CASE(only_the_kernels_address_is_the_kernels) {
+    sockaddr_nl kernel{};
+    kernel.nl_family = AF_NETLINK;
+    BOOST_TEST(sent_by_kernel(&kernel, sizeof kernel));
+    for (const std::uint32_t port : {1U, 4242U, 0xFFFFFFFFU}) {
+        sockaddr_nl process = kernel;
+        process.nl_pid = port;
+        BOOST_TEST(!sent_by_kernel(&process, sizeof process));
     }
+    sockaddr_nl other_family = kernel;
+    other_family.nl_family = AF_UNIX;
+    BOOST_TEST(!sent_by_kernel(&other_family, sizeof other_family));
+    BOOST_TEST(!sent_by_kernel(&kernel, sizeof kernel - 1)); // an address cut short
+    BOOST_TEST(!sent_by_kernel(nullptr, 0));
 }
