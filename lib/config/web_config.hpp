@@ -73,9 +73,6 @@ struct web_config_result {
 web_config_result parse_web_config(const std::string& yaml_text, const std::string& folder);
 web_config_result load_web_config(const std::string& path);
 
-// Go's duration syntax ("1s", "1m30s", "250ms", "1.5h"); nullopt when malformed or negative.
-std::optional<std::chrono::nanoseconds> parse_go_duration(const std::string& text);
-
 // Go's crypto/tls cipher suite name -> OpenSSL's name. `insecure` is set for the names that
 // Go lists as insecure (the toolkit refuses those as unknown). nullopt: unknown.
 struct cipher_name {

@@ -107,18 +107,6 @@ BOOST_AUTO_TEST_CASE(tls_keys_without_certificate_leave_tls_off) {
     BOOST_TEST(!parse("tls_server_config:\n  min_version: TLS9\n").config.has_value());
 }
 
-BOOST_AUTO_TEST_CASE(go_durations) {
-    using namespace std::chrono;
-    BOOST_TEST((parse_go_duration("0") == nanoseconds(0)));
-    BOOST_TEST((parse_go_duration("250ms") == milliseconds(250)));
-    BOOST_TEST((parse_go_duration("1.5s") == milliseconds(1500)));
-    BOOST_TEST((parse_go_duration("1h2m3s") == seconds(3723)));
-    BOOST_TEST((parse_go_duration("1000000000") == seconds(1))); // a YAML integer: nanoseconds
-    for (const char* bad : {"", "s", "1x", "-1s", "1..2s", "99999999999999h"}) {
-        BOOST_TEST(!parse_go_duration(bad).has_value(), bad);
-    }
-}
-
 BOOST_AUTO_TEST_CASE(each_mistake_names_its_key) {
     const std::vector<std::pair<std::string, std::string>> cases = {
         {"tls_server_config:\n  cert_file: a\n", "tls_server_config.key_file"},
