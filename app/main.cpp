@@ -1,6 +1,5 @@
 // Wires the pieces together: options -> logging -> event loop -> kernel client -> routes ->
 // server -> signals. Everything that decides anything lives in lib/.
-#include "audit/advice.hpp"
 #include "audit/client.hpp"
 #include "audit/kernel_hz.hpp"
 #include "config/options.hpp"
@@ -114,20 +113,20 @@ int main(int argc, char** argv) {
         routes.guard(web);
         logging::info("web configuration " + settings.web_config_file + ": " + web->summary());
     }
-    if (const auto error = kernel.open()) {
-        logging::error("cannot open the audit netlink socket: " + audit::explain(error));
+    if (const auto opened = kernel.open(); !opened) {
+        logging::error("cannot open the audit netlink socket: " + opened.error().what);
     }
 
     server.start();
-    kernel.async_get_status([&](const auto& error, const audit::status& status) {
+    kernel.async_get_status([&](const lae::result<audit::status>& status) {
         std::string line = std::string("linux-audit-exporter ") + version + " (revision " +
                            revision + ") listening on " + server.describe_listeners() + "; ";
-        if (error) {
+        if (!status) {
             logging::warn(line + "the kernel did not answer the audit status query (" +
-                          error.message() + "; see the line before for what to do)");
+                          status.error().code.message() + "; see the line before for what to do)");
         } else {
             logging::info(line + "the kernel answered the audit status query (enabled " +
-                          std::to_string(status.enabled.value_or(0)) + ")");
+                          std::to_string(status->enabled.value_or(0)) + ")");
         }
     });
 

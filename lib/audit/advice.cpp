@@ -79,4 +79,8 @@ std::string explain(const boost::system::error_code& error) {
     return "the audit status query failed: " + error.message();
 }
 
+lae::failure audit_failure(const boost::system::error_code& error) {
+    return lae::failure{explain(error), error};
+}
+
 } // namespace lae::audit

@@ -1,6 +1,7 @@
 #include "audit/client.hpp"
 
 #include "audit/advice.hpp"
+#include "audit/netlink_socket.hpp"
 #include "logging/logging.hpp"
 
 #include <algorithm>
@@ -10,10 +11,8 @@
 #include <cerrno>
 #include <cstddef>
 #include <cstring>
-#include <fcntl.h>
 #include <linux/netlink.h>
 #include <sys/socket.h>
-#include <type_traits>
 
 namespace lae::audit {
 namespace {
@@ -21,44 +20,63 @@ namespace {
 namespace asio = boost::asio;
 using boost::system::error_code;
 
-error_code errno_error(int value) {
-    return {value, boost::system::system_category()};
+} // namespace
+
+reply_effect status_query::take(const message& reply, answer_type& answer) {
+    if (reply.kind != message_kind::status) {
+        return reply_effect::none;
+    }
+    answer = reply.audit_status;
+    return reply_effect::complete;
 }
 
-} // namespace
+reply_effect rules_query::take(const message& reply, answer_type& answer) {
+    if (reply.kind == message_kind::rule) {
+        answer.add(reply.rule); // counted now; the rule is not kept
+        return reply_effect::added;
+    }
+    return reply.kind == message_kind::done ? reply_effect::complete : reply_effect::none;
+}
+
+reply_effect features_query::take(const message& reply, answer_type& answer) {
+    if (reply.kind != message_kind::features) {
+        return reply_effect::none;
+    }
+    answer = reply.kernel_features;
+    return reply_effect::complete;
+}
 
 static_assert(client::default_protocol == NETLINK_AUDIT);
 
 client::client(asio::any_io_executor executor, std::chrono::milliseconds timeout,
                int netlink_protocol, peer accept, std::size_t slot_bytes)
     : executor_(executor), timeout_(timeout), netlink_protocol_(netlink_protocol), accept_(accept),
-      socket_(executor), status_flight_(executor, audit_get, "audit status"),
-      rules_flight_(executor, audit_list_rules, "audit rules"),
-      features_flight_(executor, audit_get_feature, "audit features"),
+      socket_(executor), flights_(executor),
       // At least a header: a cut reply still names its query.
       slot_bytes_(std::max(slot_bytes, sizeof(nlmsghdr))),
       receive_slots_(std::make_unique_for_overwrite<std::byte[]>(batch_slots * slot_bytes_)) {}
 
 client::~client() {
     // No handler runs from a destructor: whoever waits is going away with the event loop.
-    status_flight_.waiters.clear();
-    rules_flight_.waiters.clear();
-    features_flight_.waiters.clear();
+    flights_.for_each([](auto& f) { f.waiters.clear(); });
     error_code ignored;
     socket_.close(ignored);
 }
 
-error_code client::open() {
+lae::result<void> client::open() {
+    if (const auto error = open_socket()) {
+        return audit_failure(error);
+    }
+    return {};
+}
+
+error_code client::open_socket() {
     if (socket_.is_open()) {
         return {};
     }
-    error_code error;
-    socket_.open(asio::generic::raw_protocol(AF_NETLINK, netlink_protocol_), error);
-    if (error) {
-        return {error.value(), socket_category()}; // the errno, marked as socket()'s own
+    if (const auto error = open_netlink_socket(socket_, netlink_protocol_)) {
+        return error;
     }
-    // Not inherited by anything we might exec; the descriptor grants audit control.
-    ::fcntl(socket_.native_handle(), F_SETFD, FD_CLOEXEC);
     // Connected to the kernel (port id 0): the kernel assigns our port id and from then on
     // refuses datagrams from any other sender (the sender gets ECONNREFUSED). (A datagram
     // queued before the connect still reaches us: netlink_connect binds our port id, usually
@@ -67,6 +85,7 @@ error_code client::open() {
     kernel.nl_family = AF_NETLINK;
     const asio::generic::raw_protocol::endpoint kernel_endpoint(&kernel, sizeof kernel,
                                                                 netlink_protocol_);
+    error_code error;
     if (accept_ == peer::kernel_only) {
         socket_.connect(kernel_endpoint, error);
     } else {
@@ -103,37 +122,29 @@ void client::close() {
     fail_all(asio::error::operation_aborted);
 }
 
-void client::async_get_status(status_handler handler) {
-    join(status_flight_, std::move(handler));
+void client::async_get_status(status_handler done) {
+    join<status_query>(std::move(done));
 }
 
-void client::async_list_rules(rules_handler handler) {
-    join(rules_flight_, std::move(handler));
+void client::async_list_rules(rules_handler done) {
+    join<rules_query>(std::move(done));
 }
 
-void client::async_get_features(features_handler handler) {
-    join(features_flight_, std::move(handler));
+void client::async_get_features(features_handler done) {
+    join<features_query>(std::move(done));
 }
 
-template <typename Result> Result client::fresh() const {
-    if constexpr (std::is_same_v<Result, rule_tally>) {
-        return rule_tally(rule_key_limit_);
-    } else {
-        return Result{};
-    }
-}
-
-template <typename Result, typename Handler>
-void client::join(flight<Result>& f, Handler&& handler) {
-    f.waiters.push_back(std::forward<Handler>(handler));
+template <typename Query> void client::join(handler<Query> done) {
+    auto& f = std::get<flight<Query>>(flights_.flights);
+    f.waiters.push_back(std::move(done));
     if (!f.sequence) {
         start(f);
     }
 }
 
-template <typename Result> void client::start(flight<Result>& f) {
+template <typename Query> void client::start(flight<Query>& f) {
     ++f.attempt;
-    if (const auto error = open()) {
+    if (const auto error = open_socket()) {
         fail_later(f, error);
         return;
     }
@@ -143,7 +154,7 @@ template <typename Result> void client::start(flight<Result>& f) {
     }
     const std::uint32_t sequence = next_sequence_++;
     std::array<std::byte, request_size> request{};
-    const auto size = encode_request(f.request_type, sequence, request);
+    const auto size = encode_request(Query::request_type, sequence, request);
     error_code error;
     // The kernel handles a netlink request inside sendmsg, so this returns at once; the
     // answer arrives later on the receive side, with errors as NLMSG_ERROR replies.
@@ -159,36 +170,41 @@ template <typename Result> void client::start(flight<Result>& f) {
     if (!receiving_) {
         receive();
     }
-    f.partial = fresh<Result>();
+    f.partial = Query::fresh(settings_);
     f.timer.expires_after(timeout_);
     f.timer.async_wait([this, &f, sequence](const error_code& wait_error) {
         if (wait_error == asio::error::operation_aborted || f.sequence != sequence) {
             return;
         }
-        finish(f, errno_error(ETIMEDOUT), fresh<Result>());
+        fail(f, errno_error(ETIMEDOUT));
     });
 }
 
-template <typename Result> void client::fail_later(flight<Result>& f, error_code error) {
+template <typename Query> void client::fail_later(flight<Query>& f, error_code error) {
     // Complete from the event loop, never from inside the caller's own call.
     f.sequence = 0; // no reply can match: sequence 0 is never sent
     asio::post(executor_, [this, &f, error, attempt = f.attempt] {
         // Unless close() has failed this flight meanwhile and a new one has started.
         if (f.attempt == attempt && f.sequence == 0U) {
-            finish(f, error, fresh<Result>());
+            fail(f, error);
         }
     });
 }
 
-template <typename Result>
-void client::finish(flight<Result>& f, const error_code& error, Result result) {
+template <typename Query> void client::fail(flight<Query>& f, const error_code& error) {
+    finish(f, lae::result<typename Query::answer_type>(audit_failure(error)));
+}
+
+template <typename Query>
+void client::finish(flight<Query>& f, const lae::result<typename Query::answer_type>& outcome) {
     f.sequence.reset();
     f.timer.cancel();
+    const error_code error = outcome ? error_code() : outcome.error().code;
     if (error != f.last_error && error != asio::error::operation_aborted) {
         if (error) {
-            logging::warn(std::string(f.query_name) + " query failing: " + explain(error));
+            logging::warn(std::string(Query::name) + " query failing: " + outcome.error().what);
         } else {
-            logging::info(std::string(f.query_name) + " query succeeds again");
+            logging::info(std::string(Query::name) + " query succeeds again");
         }
         f.last_error = error;
     }
@@ -200,20 +216,16 @@ void client::finish(flight<Result>& f, const error_code& error, Result result) {
     auto waiters = std::move(f.waiters);
     f.waiters.clear();
     for (auto& waiter : waiters) {
-        waiter(error, result);
+        waiter(outcome);
     }
 }
 
 void client::fail_all(const error_code& error) {
-    if (status_flight_.sequence) {
-        finish(status_flight_, error, status{});
-    }
-    if (rules_flight_.sequence) {
-        finish(rules_flight_, error, fresh<rule_tally>());
-    }
-    if (features_flight_.sequence) {
-        finish(features_flight_, error, features{});
-    }
+    flights_.for_each([this, &error](auto& f) {
+        if (f.sequence) {
+            fail(f, error);
+        }
+    });
 }
 
 void client::receive() {
@@ -332,14 +344,11 @@ void client::dispatch_datagram(std::span<const std::byte> bytes, std::size_t siz
         if (bytes.size() >= sizeof(nlmsghdr)) {
             std::memcpy(&sequence, bytes.data() + offsetof(nlmsghdr, nlmsg_seq), sizeof sequence);
         }
-        const auto cut = errno_error(EMSGSIZE);
-        if (status_flight_.sequence == sequence) {
-            finish(status_flight_, cut, status{});
-        } else if (rules_flight_.sequence == sequence) {
-            finish(rules_flight_, cut, fresh<rule_tally>());
-        } else if (features_flight_.sequence == sequence) {
-            finish(features_flight_, cut, features{});
-        }
+        flights_.for_each([this, sequence](auto& f) {
+            if (f.sequence == sequence) {
+                fail(f, errno_error(EMSGSIZE));
+            }
+        });
         return;
     }
     message_cursor cursor(bytes);
@@ -351,42 +360,28 @@ void client::dispatch_datagram(std::span<const std::byte> bytes, std::size_t siz
 }
 
 bool client::in_flight() const {
-    return status_flight_.sequence.has_value() || rules_flight_.sequence.has_value() ||
-           features_flight_.sequence.has_value();
+    return flights_.any([](const auto& f) { return f.sequence.has_value(); });
 }
 
 void client::dispatch(const message& reply) {
+    // Sequence numbers are never reused, so at most one flight matches; anything else
+    // answers a query that already timed out: dropped.
+    flights_.for_each([this, &reply](auto& f) {
+        if (f.sequence == reply.sequence) {
+            take(f, reply);
+        }
+    });
+}
+
+template <typename Query> void client::take(flight<Query>& f, const message& reply) {
     // A failure or a garbled reply ends whichever query it answers.
-    const auto fail = [&reply, this](auto& f, auto empty) {
-        if (reply.kind == message_kind::error) {
-            finish(f, errno_error(reply.error_number), std::move(empty));
-        } else if (reply.kind == message_kind::malformed) {
-            finish(f, errno_error(EBADMSG), std::move(empty));
-        }
-        // else: the ack, in whichever order it comes, or something we did not ask for
-    };
-    if (status_flight_.sequence == reply.sequence) {
-        if (reply.kind == message_kind::status) {
-            finish(status_flight_, {}, reply.audit_status);
-        } else {
-            fail(status_flight_, status{});
-        }
-    } else if (rules_flight_.sequence == reply.sequence) {
-        if (reply.kind == message_kind::rule) {
-            rules_flight_.partial.add(reply.rule); // counted now; the rule is not kept
-        } else if (reply.kind == message_kind::done) {
-            finish(rules_flight_, {}, std::move(rules_flight_.partial));
-        } else {
-            fail(rules_flight_, fresh<rule_tally>());
-        }
-    } else if (features_flight_.sequence == reply.sequence) {
-        if (reply.kind == message_kind::features) {
-            finish(features_flight_, {}, reply.kernel_features);
-        } else {
-            fail(features_flight_, features{});
-        }
+    if (reply.kind == message_kind::error) {
+        fail(f, errno_error(reply.error_number));
+    } else if (reply.kind == message_kind::malformed) {
+        fail(f, errno_error(EBADMSG));
+    } else if (Query::take(reply, f.partial) == reply_effect::complete) {
+        finish(f, lae::result<typename Query::answer_type>(std::move(f.partial)));
     }
-    // Anything else answers a query that already timed out: dropped.
 }
 
 } // namespace lae::audit

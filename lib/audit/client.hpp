@@ -3,6 +3,7 @@
 #pragma once
 
 #include "audit/protocol.hpp"
+#include "core/result.hpp"
 
 #include <array>
 #include <boost/asio/any_io_executor.hpp>
@@ -16,17 +17,60 @@
 #include <optional>
 #include <span>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 namespace lae::audit {
 
+// The queries the client asks the kernel, one entry each: the request, a name for the log,
+// a fresh answer, and what each reply adds to it. A new query is one more of these and one
+// more entry in client::flights_; every path of the client (replies, cut replies, timeouts,
+// closing) then knows it.
+enum class reply_effect {
+    none,     // not for this answer (the ack, in whichever order it comes; other types)
+    added,    // part of a multi-part answer; more follows
+    complete, // the answer is whole
+};
+
+struct query_settings {
+    std::size_t rule_key_limit = rule_tally::default_max_keys;
+};
+
+struct status_query {
+    using answer_type = status;
+    static constexpr std::uint16_t request_type = audit_get;
+    static constexpr std::string_view name = "audit status";
+    static answer_type fresh(const query_settings&) { return {}; }
+    static reply_effect take(const message& reply, answer_type& answer);
+};
+
+struct rules_query {
+    using answer_type = rule_tally;
+    static constexpr std::uint16_t request_type = audit_list_rules;
+    static constexpr std::string_view name = "audit rules";
+    static answer_type fresh(const query_settings& settings) {
+        return rule_tally(settings.rule_key_limit);
+    }
+    static reply_effect take(const message& reply, answer_type& answer);
+};
+
+struct features_query {
+    using answer_type = features;
+    static constexpr std::uint16_t request_type = audit_get_feature;
+    static constexpr std::string_view name = "audit features";
+    static answer_type fresh(const query_settings&) { return {}; }
+    static reply_effect take(const message& reply, answer_type& answer);
+};
+
 class client {
 public:
-    using status_handler = std::function<void(const boost::system::error_code&, const status&)>;
-    using rules_handler =
-        std::function<void(const boost::system::error_code&, const rule_tally& rules)>;
-    using features_handler =
-        std::function<void(const boost::system::error_code&, const features& answer)>;
+    // Completes with the answer, or a failure: `code` is the errno (ETIMEDOUT when the
+    // kernel did not answer in time), `what` the sentence explain() gives for it.
+    template <typename Query>
+    using handler = std::function<void(const lae::result<typename Query::answer_type>&)>;
+    using status_handler = handler<status_query>;
+    using rules_handler = handler<rules_query>;
+    using features_handler = handler<features_query>;
 
     // How the socket meets the kernel: connected (in real use: the kernel then refuses other
     // senders), or only bound (tests: to show that the client itself drops what others send).
@@ -48,20 +92,20 @@ public:
 
     // Opens the socket now, so that a start-up failure (no audit in this kernel, no file
     // descriptors) shows at once. Queries reopen it by themselves after an error.
-    boost::system::error_code open();
+    lae::result<void> open();
 
-    // Completes with the kernel's struct audit_status, or an error whose value is the errno.
-    void async_get_status(status_handler handler);
+    // The kernel's struct audit_status.
+    void async_get_status(status_handler done);
 
-    // Completes with the loaded audit rules (AUDIT_LIST_RULES), counted as they arrived.
-    void async_list_rules(rules_handler handler);
+    // The loaded audit rules (AUDIT_LIST_RULES), counted as they arrived.
+    void async_list_rules(rules_handler done);
 
-    // Completes with the kernel's audit features (AUDIT_GET_FEATURE).
-    void async_get_features(features_handler handler);
+    // The kernel's audit features (AUDIT_GET_FEATURE).
+    void async_get_features(features_handler done);
 
     // Most distinct rule keys counted one by one (the rest are counted together); for the
     // next rules query on.
-    void set_rule_key_limit(std::size_t max_keys) { rule_key_limit_ = max_keys; }
+    void set_rule_key_limit(std::size_t max_keys) { settings_.rule_key_limit = max_keys; }
 
     // Closes the socket; queries in flight complete with operation_aborted.
     void close();
@@ -81,26 +125,41 @@ public:
     std::size_t longest_turn() const noexcept { return longest_turn_; }
 
 private:
-    template <typename Result> struct flight {
-        flight(boost::asio::any_io_executor executor, std::uint16_t type, std::string_view name)
-            : request_type(type), query_name(name), timer(std::move(executor)) {}
-        std::uint16_t request_type;
-        std::string_view query_name;
+    template <typename Query> struct flight {
+        using answer_type = typename Query::answer_type;
+        explicit flight(boost::asio::any_io_executor executor) : timer(std::move(executor)) {}
         std::optional<std::uint32_t> sequence; // set while a request is in flight
         std::uint64_t attempt = 0;             // counts starts, to tell stale completions
         boost::asio::steady_timer timer;
-        std::vector<std::function<void(const boost::system::error_code&, const Result&)>> waiters;
-        Result partial{};
+        std::vector<handler<Query>> waiters;
+        answer_type partial{};
         boost::system::error_code last_error; // for logging only changes of state
     };
 
-    template <typename Result, typename Handler> void join(flight<Result>& f, Handler&& handler);
-    template <typename Result> void start(flight<Result>& f);
-    template <typename Result>
-    void finish(flight<Result>& f, const boost::system::error_code& error, Result result);
-    template <typename Result> Result fresh() const;
-    template <typename Result> void fail_later(flight<Result>& f, boost::system::error_code error);
+    // The table: one flight per query. Every path below walks it whole.
+    template <typename... Queries> struct flight_table {
+        explicit flight_table(const boost::asio::any_io_executor& executor)
+            : flights(flight<Queries>(executor)...) {}
+        std::tuple<flight<Queries>...> flights;
+        template <typename Visit> void for_each(Visit&& visit) {
+            std::apply([&visit](auto&... each) { (visit(each), ...); }, flights);
+        }
+        template <typename Test> bool any(Test&& test) const {
+            return std::apply([&test](const auto&... each) { return (test(each) || ...); },
+                              flights);
+        }
+    };
 
+    // Joins the query in flight, or asks the kernel anew.
+    template <typename Query> void join(handler<Query> done);
+    template <typename Query> void start(flight<Query>& f);
+    template <typename Query>
+    void finish(flight<Query>& f, const lae::result<typename Query::answer_type>& outcome);
+    template <typename Query> void fail(flight<Query>& f, const boost::system::error_code& error);
+    template <typename Query> void fail_later(flight<Query>& f, boost::system::error_code error);
+    template <typename Query> void take(flight<Query>& f, const message& reply);
+
+    boost::system::error_code open_socket();
     void receive();
     void on_receive(const boost::system::error_code& error, std::size_t size);
     // Reads and dispatches what is ready, at most `budget` datagrams, adding them to `read`;
@@ -126,10 +185,8 @@ private:
     std::size_t longest_turn_ = 0;
     bool receiving_ = false;              // an async_receive is pending on socket_
     std::uint64_t socket_generation_ = 0; // which open() a pending receive belongs to
-    flight<status> status_flight_;
-    flight<rule_tally> rules_flight_;
-    flight<features> features_flight_;
-    std::size_t rule_key_limit_ = rule_tally::default_max_keys;
+    flight_table<status_query, rules_query, features_query> flights_;
+    query_settings settings_;
     // Receive slots, one datagram each: the first is filled by the asynchronous receive, then
     // up to batch_slots per recvmmsg. Left uninitialised, so only the pages replies touch
     // become resident (one or two per slot for most rules).

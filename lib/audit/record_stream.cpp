@@ -1,6 +1,7 @@
 #include "audit/record_stream.hpp"
 
 #include "audit/advice.hpp"
+#include "audit/netlink_socket.hpp"
 #include "audit/protocol.hpp"
 #include "audit/record.hpp"
 
@@ -24,10 +25,6 @@ constexpr unsigned readlog_group = 1; // AUDIT_NLGRP_READLOG
 // Datagrams handled per wake-up before other work (scrapes) gets its turn; the rest are read
 // on the next turn of the event loop.
 constexpr std::size_t datagrams_per_turn = 1024;
-
-error_code errno_error(int value) {
-    return {value, boost::system::system_category()};
-}
 
 } // namespace
 
@@ -71,15 +68,12 @@ record_stream::~record_stream() {
     close();
 }
 
-error_code record_stream::open(int buffer_bytes) {
+lae::result<void> record_stream::open(int buffer_bytes) {
     close();
-    error_code error;
-    socket_.open(asio::generic::raw_protocol(AF_NETLINK, netlink_protocol_), error);
-    if (error) {
-        return {error.value(), socket_category()}; // socket()'s own: EINVAL is seccomp's
+    if (const auto error = open_netlink_socket(socket_, netlink_protocol_)) {
+        return audit_failure(error);
     }
     const int fd = socket_.native_handle();
-    ::fcntl(fd, F_SETFD, FD_CLOEXEC);
     buffer_forced_ =
         ::setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &buffer_bytes, sizeof buffer_bytes) == 0;
     if (!buffer_forced_) {
@@ -87,25 +81,32 @@ error_code record_stream::open(int buffer_bytes) {
     }
     socklen_t size = sizeof buffer_bytes_;
     ::getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buffer_bytes_, &size);
+    error_code error;
     socket_.non_blocking(true, error);
     if (error) {
         close();
+        return audit_failure(error);
     }
-    return error;
+    return {};
 }
 
-error_code record_stream::subscribe() {
-    if (!socket_.is_open()) {
-        return errno_error(EBADF);
-    }
-    sockaddr_nl local{};
-    local.nl_family = AF_NETLINK;
-    local.nl_groups = readlog_group; // the kernel checks CAP_AUDIT_READ here
+lae::result<void> record_stream::subscribe() {
     error_code error;
-    socket_.bind(asio::generic::raw_protocol::endpoint(&local, sizeof local, netlink_protocol_),
-                 error);
+    if (!socket_.is_open()) {
+        error = errno_error(EBADF);
+    } else {
+        sockaddr_nl local{};
+        local.nl_family = AF_NETLINK;
+        local.nl_groups = readlog_group; // the kernel checks CAP_AUDIT_READ here
+        socket_.bind(asio::generic::raw_protocol::endpoint(&local, sizeof local, netlink_protocol_),
+                     error);
+    }
     if (error) {
-        return error;
+        return lae::fail("cannot join the audit read-log group (" + error.message() +
+                             "): it needs CAP_AUDIT_READ (systemd: add CAP_AUDIT_READ to "
+                             "AmbientCapabilities= and CapabilityBoundingSet=; docker: --cap-add "
+                             "AUDIT_READ; Kubernetes: capability AUDIT_READ)",
+                         error);
     }
     buffer_.resize(batch * slot_bytes);
     wait();

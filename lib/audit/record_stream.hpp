@@ -5,6 +5,8 @@
 // socket), never its own or the audit daemon's.
 #pragma once
 
+#include "core/result.hpp"
+
 #include <array>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/generic/raw_protocol.hpp>
@@ -49,11 +51,13 @@ public:
 
     // Opens the socket and raises its receive buffer to `buffer_bytes`: with SO_RCVBUFFORCE
     // when the process may (CAP_NET_ADMIN), else SO_RCVBUF, which the kernel caps at
-    // net.core.rmem_max. Call it before capabilities are dropped.
-    boost::system::error_code open(int buffer_bytes);
+    // net.core.rmem_max. Call it before capabilities are dropped. A failure says what to do
+    // (explain()); its code is the errno.
+    lae::result<void> open(int buffer_bytes);
 
-    // Joins the read-log group (needs CAP_AUDIT_READ; EPERM without) and starts reading.
-    boost::system::error_code subscribe();
+    // Joins the read-log group (needs CAP_AUDIT_READ; EPERM without) and starts reading. A
+    // failure names the capability; its code is the errno.
+    lae::result<void> subscribe();
 
     // Stops reading and closes the socket.
     void close();

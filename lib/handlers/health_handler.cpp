@@ -1,6 +1,5 @@
 #include "handlers/health_handler.hpp"
 
-#include "audit/advice.hpp"
 #include "text/json.hpp"
 
 namespace lae::handlers {
@@ -14,10 +13,10 @@ std::string unhealthy_body(std::string_view why) {
 
 void health_handler::operator()(const http::request& /*incoming*/,
                                 const http::responder& respond) const {
-    kernel_->async_get_status([respond](const auto& error, const audit::status& /*status*/) {
-        if (error) {
+    kernel_->async_get_status([respond](const lae::result<audit::status>& answer) {
+        if (!answer) {
             respond(http::make_response(http::beast_http::status::service_unavailable,
-                                        "application/json", unhealthy_body(audit::explain(error))));
+                                        "application/json", unhealthy_body(answer.error().what)));
         } else {
             respond(http::make_response(http::beast_http::status::ok, "application/json",
                                         "{\"status\":\"healthy\"}\n"));

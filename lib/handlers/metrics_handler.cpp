@@ -76,9 +76,9 @@ void metrics_handler::state::start_batch(const std::shared_ptr<state>& self) {
             self->finish_batch();
         }
     };
-    kernel->async_get_status([self, one_done](const auto& error, const audit::status& status) {
-        if (!error) {
-            self->current->answers.status = status;
+    kernel->async_get_status([self, one_done](const lae::result<audit::status>& status) {
+        if (status) {
+            self->current->answers.status = *status;
         }
         one_done();
     });
@@ -89,25 +89,24 @@ void metrics_handler::state::start_batch(const std::shared_ptr<state>& self) {
             std::chrono::duration<double>(now - last_rules_at).count();
         --current->outstanding;
     } else {
-        kernel->async_list_rules(
-            [self, one_done](const auto& error, const audit::rule_tally& rules) {
-                if (!error) {
-                    self->current->answers.rules = rules;
-                    if (self->rules_min_interval.count() > 0) {
-                        self->last_rules = rules;
-                        self->last_rules_at = clock_type::now();
-                        self->current->answers.rules_age_seconds = 0.0;
-                    }
-                } else {
-                    self->last_rules.reset(); // never an old answer after a failed one
+        kernel->async_list_rules([self, one_done](const lae::result<audit::rule_tally>& rules) {
+            if (rules) {
+                self->current->answers.rules = *rules;
+                if (self->rules_min_interval.count() > 0) {
+                    self->last_rules = *rules;
+                    self->last_rules_at = clock_type::now();
+                    self->current->answers.rules_age_seconds = 0.0;
                 }
-                one_done();
-            });
+            } else {
+                self->last_rules.reset(); // never an old answer after a failed one
+            }
+            one_done();
+        });
     }
     // A kernel that does not answer this one loses only the feature series.
-    kernel->async_get_features([self, one_done](const auto& error, const audit::features& answer) {
-        if (!error) {
-            self->current->answers.features = answer;
+    kernel->async_get_features([self, one_done](const lae::result<audit::features>& answer) {
+        if (answer) {
+            self->current->answers.features = *answer;
         }
         one_done();
     });

@@ -1,6 +1,5 @@
 #include "metrics/record_collector.hpp"
 
-#include "audit/advice.hpp"
 #include "audit/record.hpp"
 #include "audit/rules.hpp"
 #include "logging/logging.hpp"
@@ -223,9 +222,9 @@ void records_collector::open() {
             "socket-activated unit cannot use the records collector; use the plain service)");
         return;
     }
-    if (const auto error = stream_.open(wanted_buffer_bytes)) {
+    if (const auto opened = stream_.open(wanted_buffer_bytes); !opened) {
         logging::error("records collector: cannot open its audit netlink socket: " +
-                       audit::explain(error));
+                       opened.error().what);
         return;
     }
     opened_ = true;
@@ -237,13 +236,9 @@ void records_collector::start() {
     if (!opened_) {
         return;
     }
-    if (const auto error = stream_.subscribe()) {
-        logging::error("records collector: cannot join the audit read-log group (" +
-                       error.message() +
-                       "): it needs CAP_AUDIT_READ (systemd: add CAP_AUDIT_READ to "
-                       "AmbientCapabilities= and CapabilityBoundingSet=; docker: --cap-add "
-                       "AUDIT_READ; Kubernetes: capability AUDIT_READ); "
-                       "linux_audit_log_subscribed stays 0, every other series works as "
+    if (const auto joined = stream_.subscribe(); !joined) {
+        logging::error("records collector: " + joined.error().what +
+                       "; linux_audit_log_subscribed stays 0, every other series works as "
                        "before");
         stream_.close();
         return;

@@ -90,9 +90,10 @@ bool refuse_audit_sockets_like_a_container_runtime() {
            prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &filter) == 0;
 }
 
-// Runs open_socket in a child under that filter; 0 when its error is socket()'s EINVAL and
-// explain() names the remedy. Exit codes say which step failed; no Boost.Test in the child.
-int status_of_open_under_runtime_seccomp(const std::function<error_code()>& open_socket) {
+// Runs open_socket in a child under that filter; 0 when its failure is socket()'s EINVAL and
+// its sentence (explain()'s) names the remedy. Exit codes say which step failed; no Boost.Test
+// in the child.
+int status_of_open_under_runtime_seccomp(const std::function<lae::result<void>()>& open_socket) {
     const pid_t child = fork();
     if (child < 0) {
         return -1;
@@ -101,11 +102,12 @@ int status_of_open_under_runtime_seccomp(const std::function<error_code()>& open
         if (!refuse_audit_sockets_like_a_container_runtime()) {
             _exit(2);
         }
-        const auto error = open_socket();
-        if (error.value() != EINVAL || error.category() != lae::audit::socket_category()) {
+        const auto opened = open_socket();
+        if (opened || opened.error().code.value() != EINVAL ||
+            opened.error().code.category() != lae::audit::socket_category()) {
             _exit(3);
         }
-        _exit(explain(error).find("AUDIT_WRITE") != std::string::npos ? 0 : 4);
+        _exit(opened.error().what.find("AUDIT_WRITE") != std::string::npos ? 0 : 4);
     }
     int status = 0;
     if (waitpid(child, &status, 0) != child || !WIFEXITED(status)) {

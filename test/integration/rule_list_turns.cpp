@@ -18,13 +18,14 @@ int main() {
     bool listed = false;
     int status = 1;
     std::uint64_t rules = 0;
-    kernel.async_list_rules([&](const boost::system::error_code& error, const auto& tally) {
+    kernel.async_list_rules([&](const lae::result<lae::audit::rule_tally>& tally) {
         listed = true;
-        if (error) {
-            std::fprintf(stderr, "listing the rules failed: %s\n", error.message().c_str());
+        if (!tally) {
+            std::fprintf(stderr, "listing the rules failed: %s\n",
+                         tally.error().code.message().c_str());
             return;
         }
-        rules = tally.rules();
+        rules = tally->rules();
         status = 0;
     });
     std::uint64_t other_turns = 0;
