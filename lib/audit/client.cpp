@@ -1,6 +1,7 @@
 #include "audit/client.hpp"
 
 #include "audit/advice.hpp"
+#include "audit/guarded_call.hpp"
 #include "audit/netlink_socket.hpp"
 #include "logging/logging.hpp"
 
@@ -196,7 +197,7 @@ template <typename Query> void client::fail(flight<Query>& f, const error_code& 
 }
 
 template <typename Query>
-void client::finish(flight<Query>& f, const lae::result<typename Query::answer_type>& outcome) {
+void client::finish(flight<Query>& f, lae::result<typename Query::answer_type> outcome) {
     f.sequence.reset();
     f.timer.cancel();
     const error_code error = outcome ? error_code() : outcome.error().code;
@@ -212,12 +213,39 @@ void client::finish(flight<Query>& f, const lae::result<typename Query::answer_t
         error_code ignored;
         socket_.cancel(ignored); // a timeout ended the last query: stop waiting for its reply
     }
-    // Handlers may start the next query of this kind: hand them a flight that is idle.
-    auto waiters = std::move(f.waiters);
+    // Waiters may start the next query of this kind: the flight is idle before they run, and
+    // whoever joins from now on waits for that next query.
+    deliver(f); // an earlier outcome first (none: a flight ends at most once a turn)
+    f.outcome.emplace(std::move(outcome));
+    f.answered = std::move(f.waiters);
     f.waiters.clear();
-    for (auto& waiter : waiters) {
-        waiter(outcome);
+    if (!in_turn_) {
+        deliver(f);
     }
+}
+
+template <typename Query> void client::deliver(flight<Query>& f) {
+    if (!f.outcome) {
+        return;
+    }
+    const auto outcome = std::move(*f.outcome);
+    f.outcome.reset();
+    const auto waiters = std::move(f.answered);
+    f.answered.clear();
+    for (const auto& waiter : waiters) {
+        // A waiter that throws is a bug of whoever asked; the others get the same answer,
+        // and the client, consistent already, goes on.
+        if (const auto thrown = exception_from([&] { waiter(outcome); })) {
+            report_bug(std::string("a handler of the ") + std::string(Query::name) + " query",
+                       *thrown,
+                       "that handler's work is lost; the other handlers got the answer, and "
+                       "later queries go on");
+        }
+    }
+}
+
+void client::deliver_all() {
+    flights_.for_each([this](auto& f) { deliver(f); });
 }
 
 void client::fail_all(const error_code& error) {
@@ -246,56 +274,55 @@ void client::receive() {
 
 void client::on_receive(const error_code& error, std::size_t size) {
     receiving_ = false;
-    if (error && error != asio::error::operation_aborted) {
+    error_code read_error = error;
+    if (!error) {
+        // Answers found in this turn reach their waiters only once it is over and the client
+        // is consistent again (the next receive armed, or the socket closed): whatever a
+        // waiter does then (throw, close, ask again) meets a client in a known state, and no
+        // waiter runs while the turn still reads into the slots.
+        in_turn_ = true;
+        try {
+            read_error = read_turn(size);
+        } catch (...) {
+            in_turn_ = false; // out of memory counting a rule, say: nothing is armed now
+            deliver_all();
+            throw;
+        }
+        in_turn_ = false;
+    }
+    if (read_error && read_error != asio::error::would_block &&
+        read_error != asio::error::operation_aborted) {
         // ENOBUFS and the like: replies were lost; start over on a fresh socket.
         error_code ignored;
         socket_.close(ignored);
-        fail_all(error);
-        return;
-    }
-    error_code read_error;
-    if (!error) {
-        // Then what else is ready, in batches, in this one turn: a rule list is one datagram
-        // per rule, and an event-loop round trip per rule would cost more than the kernel's
-        // own work. receiving_ stays set meanwhile, so that a query a handler starts does not
-        // receive into the slots this turn is still reading (Asio may read at once, inside
-        // async_receive).
-        const auto generation = socket_generation_;
-        receiving_ = true;
-        if (sent_by_kernel(sender_.data(), sender_.size())) {
-            dispatch_datagram({receive_slots_.get(), std::min(size, slot_bytes_)}, size,
-                              generation);
-        }
-        std::size_t read = 1;
-        read_error = drain(datagrams_per_turn - read, generation, read);
-        longest_turn_ = std::max(longest_turn_, read);
-        if (generation != socket_generation_) {
-            return; // reopened by a handler, which owns the receiving now
-        }
-        receiving_ = false;
-    }
-    if (read_error && read_error != asio::error::would_block) {
-        error_code ignored;
-        socket_.close(ignored);
         fail_all(read_error);
-        return;
-    }
-    // Listen on only while a query is out: an idle client holds no pending operation. Late
-    // replies to a query that timed out stay in the socket until the next query drops them.
-    if (socket_.is_open() && in_flight()) {
+    } else if (socket_.is_open() && in_flight()) {
+        // Listen on only while a query is out: an idle client holds no pending operation.
+        // Late replies to a query that timed out stay in the socket until the next query
+        // drops them.
         receive();
     }
+    deliver_all();
 }
 
-bool client::reading(std::uint64_t generation) const {
-    return socket_.is_open() && generation == socket_generation_;
+error_code client::read_turn(std::size_t size) {
+    // The first datagram, then what else is ready, in batches, in this one turn: a rule list
+    // is one datagram per rule, and an event-loop round trip per rule would cost more than
+    // the kernel's own work.
+    if (sent_by_kernel(sender_.data(), sender_.size())) {
+        dispatch_datagram({receive_slots_.get(), std::min(size, slot_bytes_)}, size);
+    }
+    std::size_t read = 1;
+    const auto read_error = drain(datagrams_per_turn - read, read);
+    longest_turn_ = std::max(longest_turn_, read);
+    return read_error;
 }
 
-error_code client::drain(std::size_t budget, std::uint64_t generation, std::size_t& read) {
+error_code client::drain(std::size_t budget, std::size_t& read) {
     std::array<mmsghdr, batch_slots> headers{};
     std::array<iovec, batch_slots> vectors{};
     std::array<sockaddr_nl, batch_slots> senders{};
-    while (budget > 0 && reading(generation) && in_flight()) {
+    while (budget > 0 && in_flight()) {
         const auto asked = std::min(budget, batch_slots);
         for (std::size_t i = 0; i < asked; ++i) {
             vectors[i] = {receive_slots_.get() + i * slot_bytes_, slot_bytes_};
@@ -321,7 +348,7 @@ error_code client::drain(std::size_t budget, std::uint64_t generation, std::size
             }
             const std::size_t size = headers[i].msg_len;
             dispatch_datagram({receive_slots_.get() + i * slot_bytes_, std::min(size, slot_bytes_)},
-                              size, generation);
+                              size);
         }
         budget -= static_cast<std::size_t>(received);
         read += static_cast<std::size_t>(received);
@@ -332,11 +359,7 @@ error_code client::drain(std::size_t budget, std::uint64_t generation, std::size
     return {};
 }
 
-void client::dispatch_datagram(std::span<const std::byte> bytes, std::size_t size,
-                               std::uint64_t generation) {
-    if (!reading(generation)) {
-        return; // a handler closed the socket: whatever this answers is over
-    }
+void client::dispatch_datagram(std::span<const std::byte> bytes, std::size_t size) {
     if (size > bytes.size()) {
         // Cut to the slot: the reply it starts cannot be read whole. Its query fails (a rule
         // list would otherwise be counted short); the header still names the query.
@@ -353,8 +376,7 @@ void client::dispatch_datagram(std::span<const std::byte> bytes, std::size_t siz
     }
     message_cursor cursor(bytes);
     message reply;
-    // Stops if a handler closed the socket: the rest answers queries that are over.
-    while (reading(generation) && cursor.next(reply)) {
+    while (cursor.next(reply)) {
         dispatch(reply);
     }
 }

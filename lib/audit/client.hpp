@@ -133,6 +133,10 @@ private:
         boost::asio::steady_timer timer;
         std::vector<handler<Query>> waiters;
         answer_type partial{};
+        // An outcome not yet handed to its waiters: during a turn of reading, answers wait
+        // for the client to be consistent again (see on_receive).
+        std::optional<lae::result<answer_type>> outcome;
+        std::vector<handler<Query>> answered;
         boost::system::error_code last_error; // for logging only changes of state
     };
 
@@ -153,8 +157,12 @@ private:
     // Joins the query in flight, or asks the kernel anew.
     template <typename Query> void join(handler<Query> done);
     template <typename Query> void start(flight<Query>& f);
+    // Ends the flight; its waiters get the outcome now, or at the end of the turn of reading.
     template <typename Query>
-    void finish(flight<Query>& f, const lae::result<typename Query::answer_type>& outcome);
+    void finish(flight<Query>& f, lae::result<typename Query::answer_type> outcome);
+    // Hands an ended flight's outcome to its waiters, each guarded (see guarded_call.hpp).
+    template <typename Query> void deliver(flight<Query>& f);
+    void deliver_all();
     template <typename Query> void fail(flight<Query>& f, const boost::system::error_code& error);
     template <typename Query> void fail_later(flight<Query>& f, boost::system::error_code error);
     template <typename Query> void take(flight<Query>& f, const message& reply);
@@ -162,15 +170,13 @@ private:
     boost::system::error_code open_socket();
     void receive();
     void on_receive(const boost::system::error_code& error, std::size_t size);
-    // Reads and dispatches what is ready, at most `budget` datagrams, adding them to `read`;
-    // the error ends the reading (would_block: all read).
-    boost::system::error_code drain(std::size_t budget, std::uint64_t generation,
-                                    std::size_t& read);
+    // One turn: the datagram the receive read (`size` bytes), then what else is ready; the
+    // error ends the reading (would_block: all read).
+    boost::system::error_code read_turn(std::size_t size);
+    // Reads and dispatches what is ready, at most `budget` datagrams, adding them to `read`.
+    boost::system::error_code drain(std::size_t budget, std::size_t& read);
     // `size` is the datagram's whole length (MSG_TRUNC): more than `bytes` when it was cut.
-    void dispatch_datagram(std::span<const std::byte> bytes, std::size_t size,
-                           std::uint64_t generation);
-    // The socket a turn began reading is still open (no handler closed or replaced it).
-    bool reading(std::uint64_t generation) const;
+    void dispatch_datagram(std::span<const std::byte> bytes, std::size_t size);
     void dispatch(const message& reply);
     void fail_all(const boost::system::error_code& error);
     bool in_flight() const;
@@ -184,6 +190,7 @@ private:
     std::uint64_t requests_sent_ = 0;
     std::size_t longest_turn_ = 0;
     bool receiving_ = false;              // an async_receive is pending on socket_
+    bool in_turn_ = false;                // reading: answers wait for the turn's end
     std::uint64_t socket_generation_ = 0; // which open() a pending receive belongs to
     flight_table<status_query, rules_query, features_query> flights_;
     query_settings settings_;

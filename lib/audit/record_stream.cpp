@@ -1,6 +1,7 @@
 #include "audit/record_stream.hpp"
 
 #include "audit/advice.hpp"
+#include "audit/guarded_call.hpp"
 #include "audit/netlink_socket.hpp"
 #include "audit/protocol.hpp"
 #include "audit/record.hpp"
@@ -128,6 +129,20 @@ void record_stream::wait() {
                        });
 }
 
+template <typename Call> void record_stream::guarded(std::string_view who, Call&& call) {
+    const auto thrown = exception_from(std::forward<Call>(call));
+    if (!thrown) {
+        return;
+    }
+    // Said the first time, then at 2, 4, 8... times: a handler that throws on every record
+    // must not flood the log.
+    if (const auto count = ++handler_failures_; (count & (count - 1)) == 0) {
+        report_bug(who, *thrown,
+                   "that record (or event) is not counted, reading goes on (" +
+                       std::to_string(count) + " so far)");
+    }
+}
+
 void record_stream::drain() {
     std::array<mmsghdr, batch> headers{};
     std::array<iovec, batch> vectors{};
@@ -148,7 +163,8 @@ void record_stream::drain() {
         const int received = ::recvmmsg(fd, headers.data(), batch, MSG_DONTWAIT, nullptr);
         if (received < 0) {
             if (errno == ENOBUFS) {
-                on_overflow_(); // records were dropped for us; the socket reads on
+                // Records were dropped for us; the socket reads on.
+                guarded("the audit record overflow handler", [this] { on_overflow_(); });
                 continue;
             }
             if (errno == EINTR) {
@@ -157,7 +173,8 @@ void record_stream::drain() {
             // EAGAIN: all read; anything else: said, then wait for the next record all the
             // same.
             if (errno != EAGAIN && errno != EWOULDBLOCK) {
-                on_error_(errno_error(errno));
+                guarded("the audit record read error handler",
+                        [this, error = errno_error(errno)] { on_error_(error); });
             }
             wait();
             return;
@@ -172,7 +189,8 @@ void record_stream::drain() {
             const std::size_t size = std::min<std::size_t>(headers[index].msg_len, slot_bytes);
             if (const auto record =
                     split_record(std::span(buffer_.data() + index * slot_bytes, size))) {
-                on_record_(record->type, record->text);
+                guarded("the audit record handler",
+                        [this, &record] { on_record_(record->type, record->text); });
             }
         }
         handled += static_cast<std::size_t>(received);

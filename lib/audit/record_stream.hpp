@@ -69,6 +69,8 @@ public:
 private:
     void wait();
     void drain();
+    // Runs a handler; one that throws is reported as a bug, and the reading goes on.
+    template <typename Call> void guarded(std::string_view who, Call&& call);
 
     boost::asio::any_io_executor executor_;
     record_handler on_record_;
@@ -79,6 +81,7 @@ private:
     int buffer_bytes_ = 0;
     bool buffer_forced_ = false;
     std::uint64_t generation_ = 0; // which open() a pending wait belongs to
+    std::uint64_t handler_failures_ = 0;
     // recvmmsg slots: a batch of datagrams per system call. A record is at most
     // MAX_AUDIT_MESSAGE_LENGTH (8970) bytes; a longer one arrives cut (its type still counts).
     static constexpr std::size_t batch = 16;

@@ -3,6 +3,7 @@
 // the check machines). Values are compared with auditctl in test/integration.
 #include "audit/advice.hpp"
 #include "audit/client.hpp"
+#include "logging/logging.hpp"
 
 #include <array>
 #include <boost/asio/io_context.hpp>
@@ -11,6 +12,8 @@
 #include <cstring>
 #include <linux/netlink.h>
 #include <optional>
+#include <sstream>
+#include <stdexcept>
 #include <sys/socket.h>
 #include <thread>
 #include <unistd.h>
@@ -23,6 +26,32 @@ using namespace std::chrono_literals;
 namespace {
 constexpr int netlink_kobject_uevent = 15; // never answers an AUDIT_GET
 constexpr int netlink_unsupported = 5;     // no such netlink family in this kernel
+
+// Runs the loop as service::lifecycle does: an exception that escapes a handler is counted,
+// and the loop runs on.
+int run_catching(boost::asio::io_context& context) {
+    int escaped = 0;
+    for (;;) {
+        try {
+            context.run();
+            return escaped;
+        } catch (const std::exception&) {
+            ++escaped;
+        }
+    }
+}
+
+// What the exporter logs meanwhile (the log's sink writes to std::clog).
+struct log_capture {
+    std::ostringstream lines;
+    std::streambuf* previous;
+    log_capture() : previous(std::clog.rdbuf(lines.rdbuf())) {
+        lae::logging::init(lae::logging::level::info, lae::logging::format::logfmt);
+    }
+    ~log_capture() { std::clog.rdbuf(previous); }
+    log_capture(const log_capture&) = delete;
+    log_capture& operator=(const log_capture&) = delete;
+};
 
 // The errno a query failed with; empty when it was answered.
 template <typename T> error_code code_of(const result<T>& outcome) {
@@ -279,4 +308,50 @@ BOOST_AUTO_TEST_CASE(a_reply_cut_to_the_slot_fails_its_query_on_either_read) {
     BOOST_TEST(status_failure.value() == EMSGSIZE, status_failure.message());
     BOOST_TEST(features_failure.value() == EMSGSIZE, features_failure.message());
     BOOST_TEST(kernel.requests_sent() == 3U);
+}
+
+BOOST_AUTO_TEST_CASE(a_throwing_waiter_harms_neither_the_others_nor_later_queries) {
+    // One waiter of each query throws (a bug in whoever asked); the others sharing its answer
+    // still get it, every later query is answered by the kernel, and the log names the bug,
+    // not the kernel.
+    log_capture log;
+    boost::asio::io_context context;
+    client kernel(context.get_executor(), 2s);
+    const auto buggy = [](const auto&) {
+        throw std::runtime_error("a waiter's own bug");
+    };
+    int answered = 0;
+    const auto counted = [&](const auto& outcome) {
+        answered += outcome.has_value() ? 1 : 0;
+    };
+    kernel.async_get_status(buggy);
+    kernel.async_get_status(counted);
+    kernel.async_list_rules(buggy);
+    kernel.async_list_rules(counted);
+    kernel.async_get_features(buggy);
+    kernel.async_get_features(counted);
+    const int escaped = run_catching(context);
+    BOOST_TEST(answered == 3);
+    BOOST_TEST(escaped == 0); // reported by the client, not thrown across the event loop
+
+    error_code later_status = boost::asio::error::would_block;
+    error_code later_rules = boost::asio::error::would_block;
+    error_code later_features = boost::asio::error::would_block;
+    kernel.async_get_status([&](const result<status>& s) { later_status = code_of(s); });
+    kernel.async_list_rules([&](const result<rule_tally>& r) { later_rules = code_of(r); });
+    kernel.async_get_features([&](const result<features>& f) { later_features = code_of(f); });
+    context.restart();
+    run_catching(context);
+    BOOST_TEST(!later_status, later_status.message());
+    BOOST_TEST(!later_rules, later_rules.message());
+    BOOST_TEST(!later_features, later_features.message());
+    BOOST_TEST(kernel.requests_sent() == 6U);
+
+    const auto logged = log.lines.str();
+    BOOST_TEST_MESSAGE(logged);
+    for (const auto* name : {"audit status", "audit rules", "audit features"}) {
+        BOOST_TEST(logged.find(std::string("bug in the exporter: a handler of the ") + name +
+                               " query threw (a waiter's own bug)") != std::string::npos);
+    }
+    BOOST_TEST(logged.find("query failing") == std::string::npos); // the kernel is not blamed
 }
