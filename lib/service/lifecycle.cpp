@@ -1,5 +1,6 @@
 #include "service/lifecycle.hpp"
 
+#include "audit/guarded_call.hpp"
 #include "logging/logging.hpp"
 
 #include <csignal>
@@ -38,15 +39,16 @@ void lifecycle::run() {
     // Never context.stop(): the loop ends when nothing is pending any more, which is what
     // makes tearing the objects down afterwards safe.
     for (;;) {
-        try {
-            context_.run();
+        // The handler that threw is gone, and with it the last hold on its session: that
+        // connection closes. Everything else goes on (run() may be called again as is).
+        // Nothing the kernel or a client sends makes a handler throw: this is a bug.
+        const auto thrown = audit::exception_from([this] { context_.run(); });
+        if (!thrown) {
             return;
-        } catch (const std::exception& e) {
-            // The handler that threw is gone, and with it the last hold on its session: that
-            // connection closes. Everything else goes on (run() may be called again as is).
-            logging::error(std::string("unexpected error while serving a request: ") + e.what() +
-                           "; that connection is closed, the exporter goes on (please report it)");
         }
+        audit::report_bug("an event handler", *thrown,
+                          "the work it was doing is dropped (a connection it served is closed), "
+                          "the exporter goes on");
     }
 }
 

@@ -36,7 +36,8 @@ public:
     void add_cut(std::function<void()> cut);
 
     // Runs the event loop until a signal (or shut_down()) has ended everything. An exception
-    // escaping a handler is logged, its connection ends with it, and the loop goes on.
+    // escaping a handler (of any type) is logged as a bug in the exporter to report, its
+    // connection ends with it, and the loop goes on.
     void run();
 
     // What SIGTERM does: stop accepting, close idle connections, let responses in flight
