@@ -1,8 +1,15 @@
 #include "audit/kernel_hz.hpp"
 
 #include <array>
+#include <cerrno>
 #include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
 #include <sys/utsname.h>
+#include <thread>
+#include <unistd.h>
 #include <zlib.h>
 
 namespace lae::audit {
@@ -27,7 +34,124 @@ std::string read_maybe_gzipped(const std::string& path) {
     return text;
 }
 
+// The number after `key` where key starts a line at or after `from`, when `unit` follows it.
+std::optional<std::uint64_t> line_value(std::string_view text, std::string_view key,
+                                        std::string_view unit, std::size_t& from) {
+    while ((from = text.find(key, from)) != std::string_view::npos) {
+        from += key.size();
+        if (from == key.size() || text[from - key.size() - 1] == '\n') {
+            std::uint64_t value = 0;
+            const auto rest = text.substr(from);
+            const auto [end, error] =
+                std::from_chars(rest.data(), rest.data() + rest.size(), value);
+            const auto after = rest.substr(static_cast<std::size_t>(end - rest.data()));
+            if (error != std::errc{} || !after.starts_with(unit)) {
+                return std::nullopt;
+            }
+            return value;
+        }
+    }
+    return std::nullopt;
+}
+
+// Reads the start of /proc/timer_list until it shows the first CPU's jiffies (a few KiB; the
+// whole file grows with the number of CPUs and timers). errno says why when nothing was read.
+std::string read_timer_list_start(const std::string& path) {
+    std::string text;
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return text;
+    }
+    std::array<char, 16384> buffer{};
+    constexpr std::size_t enough = 256 * 1024;
+    errno = ENODATA;
+    while (text.size() < enough && !parse_timer_list(text)) {
+        const ssize_t n = ::read(fd, buffer.data(), buffer.size());
+        if (n <= 0) {
+            break;
+        }
+        text.append(buffer.data(), static_cast<std::size_t>(n));
+    }
+    const int saved = errno;
+    ::close(fd);
+    errno = saved;
+    return text;
+}
+
+std::string format_milliseconds(std::uint64_t nanoseconds) {
+    std::array<char, 32> text{};
+    std::snprintf(text.data(), text.size(), "%.1f", static_cast<double>(nanoseconds) / 1e6);
+    return text.data();
+}
+
 } // namespace
+
+std::optional<timer_list_reading> parse_timer_list(std::string_view text) {
+    std::size_t at = 0;
+    const auto now = line_value(text, "now at ", " nsecs\n", at);
+    const auto jiffies = now ? line_value(text, "jiffies: ", "\n", at) : std::nullopt;
+    if (!jiffies) {
+        return std::nullopt;
+    }
+    return timer_list_reading{*now, *jiffies};
+}
+
+std::optional<unsigned> hz_between(const timer_list_reading& first,
+                                   const timer_list_reading& second) {
+    if (second.monotonic_ns <= first.monotonic_ns || second.jiffies < first.jiffies) {
+        return std::nullopt;
+    }
+    const double seconds = static_cast<double>(second.monotonic_ns - first.monotonic_ns) / 1e9;
+    const auto counted = static_cast<double>(second.jiffies - first.jiffies);
+    // One jiffy either way for the ticks' phase, a quarter more for the moments between the
+    // clock and the jiffies within one read.
+    constexpr double tolerance = 1.25;
+    std::optional<unsigned> fits;
+    for (const unsigned hz : {100U, 250U, 300U, 1000U}) {
+        if (std::abs(hz * seconds - counted) < tolerance) {
+            if (fits) {
+                return std::nullopt;
+            }
+            fits = hz;
+        }
+    }
+    return fits;
+}
+
+kernel_hz_lookup measure_kernel_hz(const std::string& timer_list,
+                                   std::chrono::milliseconds interval) {
+    std::string problem;
+    const auto take_reading = [&]() -> std::optional<timer_list_reading> {
+        const std::string text = read_timer_list_start(timer_list);
+        if (text.empty()) {
+            problem = timer_list + " cannot be read (" + std::strerror(errno) +
+                      "; it is readable by root alone)";
+            return std::nullopt;
+        }
+        auto reading = parse_timer_list(text);
+        if (!reading) {
+            problem = timer_list + " shows no \"now at\" and \"jiffies:\" lines";
+        }
+        return reading;
+    };
+    const auto first = take_reading();
+    if (!first) {
+        return {std::nullopt, problem};
+    }
+    std::this_thread::sleep_for(interval);
+    const auto second = take_reading();
+    if (!second) {
+        return {std::nullopt, problem};
+    }
+    const std::string counted = std::to_string(second->jiffies - first->jiffies) + " jiffies in " +
+                                format_milliseconds(second->monotonic_ns - first->monotonic_ns) +
+                                " ms";
+    if (const auto hz = hz_between(*first, *second)) {
+        return {hz, timer_list + " (measured: " + counted + ")"};
+    }
+    return {std::nullopt,
+            timer_list + " counted " + counted + ", which is not clearly 100, 250, 300 or 1000 Hz"};
+}
 
 std::optional<unsigned> parse_config_hz(std::string_view config) {
     constexpr std::string_view key = "CONFIG_HZ=";
@@ -60,9 +184,15 @@ kernel_hz_lookup read_kernel_hz() {
             return {hz, path};
         }
     }
-    return {std::nullopt, "neither /proc/config.gz nor " + boot_config +
-                              " gives CONFIG_HZ; set --kernel-hz to export the wait times in "
-                              "seconds"};
+    const std::string no_config = "neither /proc/config.gz nor " + boot_config + " gives CONFIG_HZ";
+    auto measured = measure_kernel_hz();
+    if (measured.hz) {
+        measured.source += ", as " + no_config;
+    } else {
+        measured.source = no_config + ", and " + measured.source +
+                          ": set --kernel-hz to export the wait times in seconds";
+    }
+    return measured;
 }
 
 kernel_hz_lookup find_kernel_hz(std::optional<unsigned> configured) {
