@@ -34,11 +34,13 @@ struct kernel_hz_lookup {
     std::string source; // where it came from, or why it is unknown
 };
 
-// Measures CONFIG_HZ from two readings of TIMER_LIST `interval` apart (reading it needs
-// root: the file is 0400). The source says what was counted, or why it failed.
+// Measures CONFIG_HZ from readings of TIMER_LIST `interval` apart (reading it needs root: the
+// file is 0400): the rate two intervals in a row agree on, after at most `intervals` intervals
+// (about 2 x 40 ms in the common case). The source says what was counted, or why it failed.
 kernel_hz_lookup
 measure_kernel_hz(const std::string& timer_list = "/proc/timer_list",
-                  std::chrono::milliseconds interval = std::chrono::milliseconds(50));
+                  std::chrono::milliseconds interval = std::chrono::milliseconds(40),
+                  int intervals = 10);
 
 // Reads /proc/config.gz (CONFIG_IKCONFIG_PROC), then /boot/config-$(uname -r); without
 // either, measures it (measure_kernel_hz).
