@@ -59,6 +59,7 @@ boot() {
 }
 
 # The four boots run side by side: each VM is one emulated CPU (one host thread).
+booting=$SECONDS
 backlog_amd64=1234
 backlog_arm64=2345
 for arch in amd64 arm64; do
@@ -68,6 +69,7 @@ for arch in amd64 arm64; do
 done
 for pid in "${qemu_pids[@]}"; do wait "$pid" || true; done
 qemu_pids=()
+echo "== the four VMs ran in $((SECONDS - booting)) s"
 
 key=lae_vm_key
 for arch in amd64 arm64; do
