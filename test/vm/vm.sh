@@ -12,7 +12,6 @@
 #     log says why.
 # Exits 77 (CTest's skip) with a line saying so where qemu-system-* is not installed.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
 started=$SECONDS
 for qemu in qemu-system-x86_64 qemu-system-aarch64; do
     command -v "$qemu" >/dev/null || {
@@ -20,6 +19,7 @@ for qemu in qemu-system-x86_64 qemu-system-aarch64; do
         exit 77
     }
 done
+cd "$(dirname "$0")/../.."
 
 failures=0
 check() {
