@@ -123,6 +123,10 @@ kernel_hz_lookup measure_kernel_hz(const std::string& timer_list,
     std::string problem;
     const auto take_reading = [&]() -> std::optional<timer_list_reading> {
         const std::string text = read_timer_list_start(timer_list);
+        if (text.empty() && errno == ENODATA) {
+            problem = timer_list + " is empty (container runtimes mask it)";
+            return std::nullopt;
+        }
         if (text.empty()) {
             problem = timer_list + " cannot be read (" + std::strerror(errno) +
                       "; it is readable by root alone)";

@@ -128,6 +128,10 @@ BOOST_AUTO_TEST_CASE(measuring_says_why_it_found_nothing) {
     BOOST_TEST(!missing.hz);
     BOOST_TEST(missing.source.find("/nonexistent/timer_list cannot be read") != std::string::npos,
                missing.source);
+    // What container runtimes put there (a bind mount of /dev/null).
+    const auto masked = lae::audit::measure_kernel_hz("/dev/null");
+    BOOST_TEST(!masked.hz);
+    BOOST_TEST(masked.source == "/dev/null is empty (container runtimes mask it)");
     // A file that does not move (not the kernel's) counts nothing in no time.
     char path[] = "/tmp/lae-timer-list.XXXXXX";
     const int fd = ::mkstemp(path);
