@@ -20,6 +20,8 @@ for qemu in qemu-system-x86_64 qemu-system-aarch64; do
     }
 done
 cd "$(dirname "$0")/../.."
+# The release stage runs timing checks beside this test: its builds and VMs yield the CPU.
+renice -n 10 -p $$ >/dev/null
 
 failures=0
 check() {
