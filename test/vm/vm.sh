@@ -62,11 +62,9 @@ boot() {
 
 # The four boots run side by side: each VM is one emulated CPU (one host thread).
 booting=$SECONDS
-backlog_amd64=1234
-backlog_arm64=2345
+declare -A booted_backlog=([amd64]=1234 [arm64]=2345)
 for arch in amd64 arm64; do
-    backlog=backlog_$arch
-    boot "$arch" "$arch-audit-on" audit=1 "audit_backlog_limit=${!backlog}"
+    boot "$arch" "$arch-audit-on" audit=1 "audit_backlog_limit=${booted_backlog[$arch]}"
     boot "$arch" "$arch-audit-off" audit=0
 done
 for pid in "${qemu_pids[@]}"; do wait "$pid" || true; done
@@ -75,7 +73,7 @@ echo "== the four VMs ran in $((SECONDS - booting)) s"
 
 key=lae_vm_key
 for arch in amd64 arm64; do
-    backlog=backlog_$arch
+    backlog=${booted_backlog[$arch]}
     kernel=$(cat "$vm/$arch/kernel-release")
     config_hz=$(sed -n 's/^CONFIG_HZ=//p' "$vm/$arch/config")
     [[ $arch == arm64 ]] && machine=aarch64 || machine=x86_64
@@ -95,8 +93,8 @@ for arch in amd64 arm64; do
         test "$(section "$on" kernel)" = "$kernel $machine"
     check "$arch audit=1: linux_audit_up 1" test "$(metric "$boot_metrics" linux_audit_up)" = 1
     check "$arch audit=1: linux_audit_enabled 1, as booted" test "$(metric "$boot_metrics" linux_audit_enabled)" = 1
-    check "$arch audit=1: linux_audit_backlog_limit ${!backlog}, as booted" \
-        test "$(metric "$boot_metrics" linux_audit_backlog_limit)" = "${!backlog}"
+    check "$arch audit=1: linux_audit_backlog_limit $backlog, as booted" \
+        test "$(metric "$boot_metrics" linux_audit_backlog_limit)" = "$backlog"
     check "$arch audit=1: no kernel configuration to read there, HZ $config_hz measured (log: $(grep -o 'kernel HZ [^"]*' <<<"$log" | head -n1))" \
         grep -q "kernel HZ $config_hz from /proc/timer_list (measured: " <<<"$log"
     # The kernel's default wait is 60 s in jiffies (60 * HZ): right only with the right HZ.
