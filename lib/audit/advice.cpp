@@ -53,8 +53,11 @@ std::string explain(const boost::system::error_code& error) {
                    "): the exporter is not in the initial user namespace; run it without a "
                    "user namespace (no rootless or userns-remapped container)";
         case EPROTONOSUPPORT:
-            return "this kernel has no audit support (" + error.message() +
-                   "): it was built without CONFIG_AUDIT, so there is no audit status to export";
+            // Seen in a VM booted with audit=0: the kernel then never creates its audit
+            // netlink socket, and auditctl -e 1 cannot bring it back.
+            return "this kernel has no audit netlink socket (" + error.message() +
+                   "): it was booted with audit=0 on its command line (remove it and reboot), "
+                   "or built without CONFIG_AUDIT; there is no audit status to export";
         case ETIMEDOUT:
             return "the kernel did not answer the audit query in time: the audit subsystem may "
                    "be stuck; check dmesg for audit messages";

@@ -2,6 +2,8 @@
 // Not sysconf(_SC_CLK_TCK), which is USER_HZ (always 100).
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,12 +13,37 @@ namespace lae::audit {
 // Finds "CONFIG_HZ=N" in a kernel configuration.
 std::optional<unsigned> parse_config_hz(std::string_view kernel_config);
 
+// One look at the kernel's clocks in /proc/timer_list: its "now at N nsecs" (CLOCK_MONOTONIC)
+// and the first "jiffies: N" after it, printed by the same read.
+struct timer_list_reading {
+    std::uint64_t monotonic_ns = 0;
+    std::uint64_t jiffies = 0;
+};
+
+// Parses the start of /proc/timer_list; nullopt when either value is missing.
+std::optional<timer_list_reading> parse_timer_list(std::string_view text);
+
+// The common CONFIG_HZ (100, 250, 300, 1000) that the jiffies counted between two readings
+// can only come from: each reading may be up to one jiffy late, so the count is true within
+// one. nullopt when no value fits, or more than one does (too short an interval).
+std::optional<unsigned> hz_between(const timer_list_reading& first,
+                                   const timer_list_reading& second);
+
 struct kernel_hz_lookup {
     std::optional<unsigned> hz;
     std::string source; // where it came from, or why it is unknown
 };
 
-// Reads /proc/config.gz (CONFIG_IKCONFIG_PROC), then /boot/config-$(uname -r).
+// Measures CONFIG_HZ from readings of TIMER_LIST `interval` apart (reading it needs root: the
+// file is 0400): the rate two intervals in a row agree on, after at most `intervals` intervals
+// (about 2 x 40 ms in the common case). The source says what was counted, or why it failed.
+kernel_hz_lookup
+measure_kernel_hz(const std::string& timer_list = "/proc/timer_list",
+                  std::chrono::milliseconds interval = std::chrono::milliseconds(40),
+                  int intervals = 10);
+
+// Reads /proc/config.gz (CONFIG_IKCONFIG_PROC), then /boot/config-$(uname -r); without
+// either, measures it (measure_kernel_hz).
 kernel_hz_lookup read_kernel_hz();
 
 // The operator's value (--kernel-hz) when there is one, else read_kernel_hz().

@@ -37,8 +37,9 @@ BOOST_AUTO_TEST_CASE(econnrefused_names_the_user_namespace) {
     BOOST_TEST(text.find("initial user namespace") != std::string::npos);
 }
 
-BOOST_AUTO_TEST_CASE(eprotonosupport_names_the_kernel_build) {
+BOOST_AUTO_TEST_CASE(eprotonosupport_names_the_boot_option_and_the_kernel_build) {
     const auto text = explain(error_code(EPROTONOSUPPORT, system_category()));
+    BOOST_TEST(text.find("booted with audit=0") != std::string::npos);
     BOOST_TEST(text.find("CONFIG_AUDIT") != std::string::npos);
 }
 

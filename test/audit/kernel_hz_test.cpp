@@ -2,8 +2,14 @@
 #include "audit/kernel_hz.hpp"
 
 #include <boost/test/unit_test.hpp>
+#include <cmath>
+#include <fstream>
+#include <unistd.h>
 
+using lae::audit::hz_between;
 using lae::audit::parse_config_hz;
+using lae::audit::parse_timer_list;
+using lae::audit::timer_list_reading;
 
 BOOST_AUTO_TEST_CASE(finds_config_hz_among_other_lines) {
     BOOST_TEST(*parse_config_hz("CONFIG_HZ_250=y\nCONFIG_HZ=250\nCONFIG_X=y\n") == 250U);
@@ -42,4 +48,113 @@ BOOST_AUTO_TEST_CASE(the_operators_value_comes_before_the_kernel_config) {
     const auto read = lae::audit::read_kernel_hz();
     BOOST_TEST((found.hz == read.hz));
     BOOST_TEST(found.source == read.source);
+}
+
+// The start of /proc/timer_list as Linux 6.1 and 6.18 print it (shortened).
+constexpr const char* timer_list_start = "Timer List Version: v0.10\n"
+                                         "HRTIMER_MAX_CLOCK_BASES: 8\n"
+                                         "now at 2221047349349 nsecs\n"
+                                         "\n"
+                                         "cpu: 0\n"
+                                         " clock 0:\n"
+                                         "  .idle_jiffies   : 4295447483\n"
+                                         "  .last_jiffies   : 4295447510\n"
+                                         "jiffies: 4295447512\n"
+                                         "\n"
+                                         "cpu: 1\n"
+                                         "jiffies: 4295447599\n";
+
+BOOST_AUTO_TEST_CASE(timer_list_gives_the_clock_and_the_first_cpus_jiffies) {
+    const auto reading = parse_timer_list(timer_list_start);
+    BOOST_TEST_REQUIRE(reading.has_value());
+    BOOST_TEST(reading->monotonic_ns == 2221047349349ULL);
+    BOOST_TEST(reading->jiffies == 4295447512ULL); // not .last_jiffies, not CPU 1's
+}
+
+BOOST_AUTO_TEST_CASE(timer_list_without_both_values_gives_nothing) {
+    BOOST_TEST(!parse_timer_list(""));
+    BOOST_TEST(!parse_timer_list("now at 2221047349349 nsecs\ncpu: 0\n"));
+    BOOST_TEST(!parse_timer_list("jiffies: 4295447512\n"));
+    // jiffies before the clock belongs to no reading of it
+    BOOST_TEST(!parse_timer_list("jiffies: 4295447512\nnow at 2221047349349 nsecs\n"));
+    // a read cut in the middle of the number: not yet a value
+    BOOST_TEST(!parse_timer_list("now at 2221047349349 nsecs\njiffies: 42954"));
+    BOOST_TEST(!parse_timer_list("now at 12x nsecs\njiffies: 4295447512\n"));
+    BOOST_TEST(!parse_timer_list("now at 12 usecs\njiffies: 4295447512\n"));
+    BOOST_TEST(!parse_timer_list("  now at 12 nsecs\n xjiffies: 4295447512\n"));
+}
+
+namespace {
+timer_list_reading at(double seconds, std::uint64_t jiffies) {
+    return {static_cast<std::uint64_t>(std::llround(seconds * 1e9)), jiffies};
+}
+} // namespace
+
+BOOST_AUTO_TEST_CASE(jiffies_counted_in_50_ms_tell_the_common_rates_apart) {
+    BOOST_TEST(hz_between(at(10, 1000), at(10.05, 1005)).value_or(0) == 100U);
+    BOOST_TEST(hz_between(at(10, 1000), at(10.05, 1013)).value_or(0) == 250U);
+    BOOST_TEST(hz_between(at(10, 1000), at(10.05, 1014)).value_or(0) == 300U);
+    BOOST_TEST(hz_between(at(10, 1000), at(10.05, 1049)).value_or(0) == 1000U);
+}
+
+BOOST_AUTO_TEST_CASE(every_tick_phase_and_interval_from_50_ms_gives_the_true_rate) {
+    // Jiffies tick at multiples of 1/hz since boot; a reading at time t sees floor(t * hz).
+    for (const unsigned hz : {100U, 250U, 300U, 1000U}) {
+        for (int phase = 0; phase < 20; ++phase) {
+            for (int interval_ms = 50; interval_ms <= 250; interval_ms += 7) {
+                const double start = 100.0 + phase / (20.0 * hz);
+                const double end = start + interval_ms / 1000.0;
+                const auto ticks = [hz](double t) {
+                    return static_cast<std::uint64_t>(std::floor(t * hz));
+                };
+                const auto found = hz_between(at(start, ticks(start)), at(end, ticks(end)));
+                BOOST_TEST(found.value_or(0) == hz,
+                           hz << " Hz, phase " << phase << ", " << interval_ms << " ms");
+            }
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_count_that_fits_no_rate_or_several_gives_none) {
+    BOOST_TEST(!hz_between(at(10, 1000), at(10.05, 1040)));  // 800 Hz: none of the common ones
+    BOOST_TEST(!hz_between(at(10, 1000), at(10.005, 1001))); // 5 ms: 100 and 250 both fit
+    BOOST_TEST(!hz_between(at(10, 1000), at(10, 1000)));     // no time passed
+    BOOST_TEST(!hz_between(at(10, 1000), at(9, 900)));       // clocks backwards
+    BOOST_TEST(!hz_between(at(10, 1000), at(10.05, 990)));   // jiffies backwards
+}
+
+BOOST_AUTO_TEST_CASE(measuring_says_why_it_found_nothing) {
+    const auto missing = lae::audit::measure_kernel_hz("/nonexistent/timer_list");
+    BOOST_TEST(!missing.hz);
+    BOOST_TEST(missing.source.find("/nonexistent/timer_list cannot be read") != std::string::npos,
+               missing.source);
+    // What container runtimes put there (a bind mount of /dev/null).
+    const auto masked = lae::audit::measure_kernel_hz("/dev/null");
+    BOOST_TEST(!masked.hz);
+    BOOST_TEST(masked.source == "/dev/null is empty (container runtimes mask it)");
+    // A file that does not move (not the kernel's) counts nothing in no time.
+    char path[] = "/tmp/lae-timer-list.XXXXXX";
+    const int fd = ::mkstemp(path);
+    BOOST_TEST_REQUIRE(fd >= 0);
+    ::close(fd);
+    std::ofstream(path) << timer_list_start;
+    const auto frozen = lae::audit::measure_kernel_hz(path, std::chrono::milliseconds(1));
+    ::unlink(path);
+    BOOST_TEST(!frozen.hz);
+    BOOST_TEST(frozen.source.find("gave no two intervals in a row of 1 ms that agree") !=
+                   std::string::npos,
+               frozen.source);
+}
+
+BOOST_AUTO_TEST_CASE(measured_hz_equals_this_kernels_config_hz) {
+    // Needs root (/proc/timer_list is 0400) and a kernel configuration to compare with: the
+    // check machines have both (CONFIG_HZ=250 in /proc/config.gz).
+    const auto configured = lae::audit::read_kernel_hz();
+    if (!configured.hz || ::access("/proc/timer_list", R_OK) != 0) {
+        BOOST_TEST_MESSAGE("skipped: no kernel configuration or /proc/timer_list not readable");
+        return;
+    }
+    const auto measured = lae::audit::measure_kernel_hz();
+    BOOST_TEST(measured.hz.value_or(0) == *configured.hz, measured.source);
+    BOOST_TEST(measured.source.find("/proc/timer_list (measured: ") == 0U, measured.source);
 }
