@@ -1,21 +1,20 @@
 #include "metrics/record_collector.hpp"
 
 #include "audit/advice.hpp"
+#include "audit/key_label.hpp"
 #include "audit/record.hpp"
-#include "audit/rules.hpp"
 #include "logging/logging.hpp"
 #include "metrics/catalogue.hpp"
-#include "metrics/rules_collector.hpp"
 
 #include <algorithm>
 
 namespace lae::metrics {
 namespace {
 
-// The rules collector's values, so that the two join on `key`: key=(null) in a record is a
-// rule without a key.
-constexpr std::string_view no_key = no_key_label;
-constexpr std::string_view other_value = other_keys_label;
+// The rules collector's values (audit/key_label.hpp), so that the two join on `key`:
+// key=(null) in a record is a rule without a key.
+constexpr std::string_view no_key = audit::no_key_label;
+constexpr std::string_view other_value = audit::other_keys_label;
 constexpr std::array<std::string_view, 3> outcome_names = {"yes", "no", "unknown"};
 // As large a receive buffer as we may have: room for several thousand records while the event
 // loop renders a scrape. Without CAP_NET_ADMIN the kernel caps it at net.core.rmem_max.
@@ -73,14 +72,8 @@ void record_counts::count(std::uint16_t type, std::string_view text) {
                                 : fields.success == audit::success_field::no ? outcome_no
                                                                              : outcome_unknown;
         if (fields.key == audit::key_field::present) {
-            bool any_key = false;
-            audit::for_each_key(fields.keys(), [&](std::string_view key) {
-                any_key = true;
-                count_key(key, success);
-            });
-            if (!any_key) {
-                bump_key(no_key, success); // only separators: no key, as the rules collector says
-            }
+            audit::for_each_key_label(fields.keys(),
+                                      [&](std::string_view label) { bump_key(label, success); });
         } else {
             // key=(null): a rule without a key; no readable key at all (a cut record): a key
             // we cannot name, counted with the ones past the cap.
@@ -94,25 +87,15 @@ void record_counts::count(std::uint16_t type, std::string_view text) {
     }
 }
 
-void record_counts::count_key(std::string_view key, outcome success) {
-    // The rules collector's labels, so that the two join on `key` (an odd key costs a copy).
-    if (audit::key_label_is_verbatim(key)) {
-        bump_key(key, success);
-    } else {
-        bump_key(audit::key_label(key), success);
-    }
-}
-
 void record_counts::bump_key(std::string_view label, outcome column) {
     if (const auto found = keys_.find(label); found != keys_.end()) {
         ++found->second[column];
         return;
     }
-    // Past the cap, new keys share one value; "(other)" and "(none)" never count against it
-    // (nor do they in the rules collector).
-    const auto named = keys_.size() - 1 - keys_.count(no_key);
-    const auto kept = label == no_key || named < max_keys_ ? label : other_value;
-    ++keys_.try_emplace(std::string(kept)).first->second[column];
+    // Past the cap, new keys share one value, as in the rules collector.
+    const auto named = keys_.size() - 1 - keys_.count(no_key); // "(other)" is always there
+    ++keys_.try_emplace(std::string(audit::capped_key_label(label, named, max_keys_)))
+          .first->second[column];
 }
 
 void record_counts::collect(std::vector<family>& out, bool subscribed) const {

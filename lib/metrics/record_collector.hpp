@@ -48,8 +48,7 @@ private:
     // Which success= a SYSCALL record had: yes, no, or none at all (the task exited inside
     // the syscall, e.g. exit_group: the kernel writes key= but no success=).
     enum outcome : std::size_t { outcome_yes, outcome_no, outcome_unknown, outcomes };
-    void count_key(std::string_view key, outcome result);  // a decoded key, any bytes
-    void bump_key(std::string_view label, outcome result); // a label value, UTF-8
+    void bump_key(std::string_view label, outcome result); // a key_label value
 
     // Every type defined so far lies in 1000-2999: one slot each, no lookup. Others (a kernel
     // newer than this table) go to a short list, capped too.

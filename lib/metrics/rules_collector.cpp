@@ -63,12 +63,12 @@ void collect_rules(std::vector<family>& out, const audit::rule_tally& rules) {
     };
     // Always present when the kernel answered, so that an alert can tell "no rules" (0)
     // from "no answer" (absent).
-    add(std::string(no_key_label), rules.without_key());
+    add(std::string(audit::no_key_label), rules.without_key());
     for (const auto& [key, count] : rules.keys()) {
         add(key, count);
     }
     if (rules.other_keys() > 0) {
-        add(std::string(other_keys_label), rules.other_keys());
+        add(std::string(audit::other_keys_label), rules.other_keys());
     }
     out.push_back(std::move(by_key));
 }

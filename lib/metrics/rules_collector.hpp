@@ -12,10 +12,6 @@
 
 namespace lae::metrics {
 
-// Label values for rules without a key, and for keys beyond the cap.
-inline constexpr std::string_view no_key_label = "(none)";
-inline constexpr std::string_view other_keys_label = "(other)";
-
 void collect_rules(std::vector<family>& out, const audit::rule_tally& rules);
 
 void collect_features(std::vector<family>& out, const audit::features& answer);
