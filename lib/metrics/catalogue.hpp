@@ -44,6 +44,8 @@ extern const descriptor rules_age;
 extern const descriptor feature_enabled;
 extern const descriptor feature_locked;
 extern const descriptor scrape_duration;
+extern const descriptor collector_success;
+extern const descriptor collector_duration;
 extern const descriptor build_info;
 extern const descriptor process_cpu;
 extern const descriptor process_resident_memory;

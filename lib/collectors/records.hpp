@@ -1,0 +1,35 @@
+// The records collector (off by default): counts every audit record the kernel emits, read
+// live from the audit read-log group (metrics/record_collector.hpp counts them), as the
+// linux_audit_log_* series. Its flag: --collector.records.max-keys. Needs CAP_AUDIT_READ.
+#pragma once
+
+#include "collectors/collector.hpp"
+#include "metrics/record_collector.hpp"
+
+#include <memory>
+
+namespace lae::collectors {
+
+class records_collector final : public collector {
+public:
+    std::string_view name() const noexcept override { return "records"; }
+    bool enabled_by_default() const noexcept override { return false; }
+    std::string_view help() const noexcept override {
+        return "count every audit record the kernel emits, by type, rule key and login result "
+               "(needs CAP_AUDIT_READ too)";
+    }
+    std::vector<config::flag> flags() override;
+    std::vector<const metrics::descriptor*> families() const override;
+    void open(const context& with) override;
+    void start() override;
+    void stop() override;
+    void collect(completion done) override;
+
+    std::size_t max_keys() const noexcept { return max_keys_; }
+
+private:
+    std::size_t max_keys_ = 512;
+    std::unique_ptr<metrics::records_collector> stream_; // once open
+};
+
+} // namespace lae::collectors
