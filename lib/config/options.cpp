@@ -217,8 +217,9 @@ std::string help_text(const po::options_description& description) {
         << description << "\nEvery option can also be set by the environment variable named "
         << "before its help;\na flag beats its variable. Given twice, a flag's last value wins "
         << "(a repeatable one adds up);\ntwo spellings of one setting are one flag, and their "
-        << "variables must agree.\nEvery --collector.X also reads --no-collector.X. Durations "
-        << "take Go's form (1m30s, 250ms);\na bare number is seconds.\n\nNeeds "
+        << "variables must agree.\nEach collector has a no- form that turns it off "
+        << "(--no-collector.records). Durations take\nGo's form (1m30s, 250ms); a bare number "
+        << "is seconds.\n\nNeeds "
         << "CAP_AUDIT_CONTROL and the host PID namespace; root is not needed.\n";
     return out.str();
 }
