@@ -1,6 +1,16 @@
 #include "collectors/records.hpp"
 
+#include "audit/advice.hpp"
+#include "logging/logging.hpp"
+
 namespace lae::collectors {
+namespace {
+
+// As large a receive buffer as we may have: room for several thousand records while the event
+// loop renders a scrape. Without CAP_NET_ADMIN the kernel caps it at net.core.rmem_max.
+constexpr int wanted_buffer_bytes = 16 * 1024 * 1024;
+
+} // namespace
 
 std::vector<config::flag> records_collector::flags() {
     return {{"collector.records.max-keys", "COLLECTOR_RECORDS_MAX_KEYS", config::collectors_group,
@@ -22,22 +32,77 @@ std::vector<const metrics::descriptor*> records_collector::families() const {
             &series::log_subscribed, &series::log_overflows};
 }
 
+void records_collector::log_read_error(const boost::system::error_code& error) {
+    if (!read_errors_.admit(metrics::log_throttle::clock::now())) {
+        return;
+    }
+    const auto more = read_errors_.suppressed();
+    logging::error("records collector: reading the audit read-log socket failed (" +
+                   error.message() + ")" +
+                   (more != 0 ? " and " + std::to_string(more) + " more times in between" : "") +
+                   ": records may be missing from the linux_audit_log_ counts; it keeps "
+                   "reading. If this repeats, restart the exporter, and report the error with "
+                   "the kernel version (logged at most every 10 minutes)");
+}
+
 void records_collector::open(const context& with) {
-    stream_ = std::make_unique<metrics::records_collector>(with.executor, max_keys_);
-    stream_->open(); // before the drop: a forced receive buffer needs CAP_NET_ADMIN
+    counts_.emplace(max_keys_);
+    stream_.emplace(
+        with.executor,
+        [this](std::uint16_t type, std::string_view text) { counts_->count(type, text); },
+        [this] { counts_->overflowed(); },
+        [this](const boost::system::error_code& error) { log_read_error(error); });
+    if (audit::outside_host_network_namespace()) {
+        logging::error(
+            "records collector: the exporter runs in a network namespace other than the "
+            "host's, and the kernel sends audit records only to the host's: it would receive "
+            "nothing, so it does not subscribe (linux_audit_log_subscribed 0; every other series "
+            "works as before). Run it in the host network namespace: docker/podman "
+            "--network=host; Kubernetes hostNetwork: true; systemd: no PrivateNetwork=yes (the "
+            "socket-activated unit cannot use the records collector; use the plain service)");
+        return;
+    }
+    if (const auto error = stream_->open(wanted_buffer_bytes)) {
+        logging::error("records collector: cannot open its audit netlink socket: " +
+                       audit::explain(error));
+        return;
+    }
+    opened_ = true;
+    logging::debug("records collector: receive buffer " + std::to_string(stream_->buffer_bytes()) +
+                   " bytes" + (stream_->buffer_forced() ? " (SO_RCVBUFFORCE)" : " (SO_RCVBUF)"));
 }
 
 void records_collector::start() {
-    stream_->start();
+    if (!opened_) {
+        return;
+    }
+    if (const auto error = stream_->subscribe()) {
+        logging::error("records collector: cannot join the audit read-log group (" +
+                       error.message() +
+                       "): it needs CAP_AUDIT_READ (systemd: add CAP_AUDIT_READ to "
+                       "AmbientCapabilities= and CapabilityBoundingSet=; docker: --cap-add "
+                       "AUDIT_READ; Kubernetes: capability AUDIT_READ); "
+                       "linux_audit_log_subscribed stays 0, every other series works as "
+                       "before");
+        stream_->close();
+        return;
+    }
+    subscribed_ = true;
+    logging::info("records collector: reading the audit read-log group (receive buffer " +
+                  std::to_string(stream_->buffer_bytes()) +
+                  " bytes; the kernel sends records only to the host network namespace)");
 }
 
 void records_collector::stop() {
-    stream_->stop();
+    if (stream_) {
+        stream_->close();
+    }
+    subscribed_ = false;
 }
 
 void records_collector::collect(completion done) {
     collected answer;
-    stream_->collect(answer.families);
+    counts_->collect(answer.families, subscribed_);
     done(std::move(answer));
 }
 

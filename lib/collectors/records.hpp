@@ -1,12 +1,16 @@
 // The records collector (off by default): counts every audit record the kernel emits, read
-// live from the audit read-log group (metrics/record_collector.hpp counts them), as the
-// linux_audit_log_* series. Its flag: --collector.records.max-keys. Needs CAP_AUDIT_READ.
+// live from the audit read-log group (metrics/record_counts.hpp counts them), as the
+// linux_audit_log_* series. Its flag: --collector.records.max-keys. Needs CAP_AUDIT_READ:
+// open() before capabilities are dropped (a forced receive buffer needs CAP_NET_ADMIN),
+// start() after.
 #pragma once
 
+#include "audit/record_stream.hpp"
 #include "collectors/collector.hpp"
-#include "metrics/record_collector.hpp"
+#include "metrics/record_counts.hpp"
 
-#include <memory>
+#include <chrono>
+#include <optional>
 
 namespace lae::collectors {
 
@@ -28,8 +32,14 @@ public:
     std::size_t max_keys() const noexcept { return max_keys_; }
 
 private:
+    void log_read_error(const boost::system::error_code& error);
+
     std::size_t max_keys_ = 512;
-    std::unique_ptr<metrics::records_collector> stream_; // once open
+    std::optional<metrics::record_counts> counts_; // once open
+    std::optional<audit::record_stream> stream_;   // once open; feeds counts_
+    metrics::log_throttle read_errors_{std::chrono::minutes(10)};
+    bool opened_ = false;
+    bool subscribed_ = false;
 };
 
 } // namespace lae::collectors

@@ -53,7 +53,7 @@ extern const descriptor process_virtual_memory;
 extern const descriptor process_start_time;
 extern const descriptor process_open_fds;
 extern const descriptor process_max_fds;
-// The records collector (--collector.records), lib/metrics/record_collector.*
+// The records collector (--collector.records), lib/collectors/records.*
 extern const descriptor log_records;
 extern const descriptor log_syscall_events;
 extern const descriptor log_user_results;

@@ -1,9 +1,7 @@
-#include "metrics/record_collector.hpp"
+#include "metrics/record_counts.hpp"
 
-#include "audit/advice.hpp"
 #include "audit/key_label.hpp"
 #include "audit/record.hpp"
-#include "logging/logging.hpp"
 #include "metrics/catalogue.hpp"
 
 #include <algorithm>
@@ -16,9 +14,6 @@ namespace {
 constexpr std::string_view no_key = audit::no_key_label;
 constexpr std::string_view other_value = audit::other_keys_label;
 constexpr std::array<std::string_view, 3> outcome_names = {"yes", "no", "unknown"};
-// As large a receive buffer as we may have: room for several thousand records while the event
-// loop renders a scrape. Without CAP_NET_ADMIN the kernel caps it at net.core.rmem_max.
-constexpr int wanted_buffer_bytes = 16 * 1024 * 1024;
 
 // Shown from the start at 0, so that rate() and increase() see the first record of each: the
 // types the other two families count, and logins by either result.
@@ -173,77 +168,6 @@ bool log_throttle::admit(clock::time_point now) noexcept {
     suppressed_ = pending_;
     pending_ = 0;
     return true;
-}
-
-records_collector::records_collector(boost::asio::any_io_executor executor, std::size_t max_keys)
-    : counts_(max_keys),
-      stream_(
-          executor,
-          [this](std::uint16_t type, std::string_view text) { counts_.count(type, text); },
-          [this] { counts_.overflowed(); },
-          [this](const boost::system::error_code& error) {
-              if (!read_errors_.admit(log_throttle::clock::now())) {
-                  return;
-              }
-              const auto more = read_errors_.suppressed();
-              logging::error(
-                  "records collector: reading the audit read-log socket failed (" +
-                  error.message() + ")" +
-                  (more != 0 ? " and " + std::to_string(more) + " more times in between" : "") +
-                  ": records may be missing from the linux_audit_log_ counts; it keeps "
-                  "reading. If this repeats, restart the exporter, and report the error with "
-                  "the kernel version (logged at most every 10 minutes)");
-          }) {}
-
-void records_collector::open() {
-    if (audit::outside_host_network_namespace()) {
-        logging::error(
-            "records collector: the exporter runs in a network namespace other than the "
-            "host's, and the kernel sends audit records only to the host's: it would receive "
-            "nothing, so it does not subscribe (linux_audit_log_subscribed 0; every other series "
-            "works as before). Run it in the host network namespace: docker/podman "
-            "--network=host; Kubernetes hostNetwork: true; systemd: no PrivateNetwork=yes (the "
-            "socket-activated unit cannot use the records collector; use the plain service)");
-        return;
-    }
-    if (const auto error = stream_.open(wanted_buffer_bytes)) {
-        logging::error("records collector: cannot open its audit netlink socket: " +
-                       audit::explain(error));
-        return;
-    }
-    opened_ = true;
-    logging::debug("records collector: receive buffer " + std::to_string(stream_.buffer_bytes()) +
-                   " bytes" + (stream_.buffer_forced() ? " (SO_RCVBUFFORCE)" : " (SO_RCVBUF)"));
-}
-
-void records_collector::start() {
-    if (!opened_) {
-        return;
-    }
-    if (const auto error = stream_.subscribe()) {
-        logging::error("records collector: cannot join the audit read-log group (" +
-                       error.message() +
-                       "): it needs CAP_AUDIT_READ (systemd: add CAP_AUDIT_READ to "
-                       "AmbientCapabilities= and CapabilityBoundingSet=; docker: --cap-add "
-                       "AUDIT_READ; Kubernetes: capability AUDIT_READ); "
-                       "linux_audit_log_subscribed stays 0, every other series works as "
-                       "before");
-        stream_.close();
-        return;
-    }
-    subscribed_ = true;
-    logging::info("records collector: reading the audit read-log group (receive buffer " +
-                  std::to_string(stream_.buffer_bytes()) +
-                  " bytes; the kernel sends records only to the host network namespace)");
-}
-
-void records_collector::stop() {
-    stream_.close();
-    subscribed_ = false;
-}
-
-void records_collector::collect(std::vector<family>& out) const {
-    counts_.collect(out, subscribed_);
 }
 
 } // namespace lae::metrics
