@@ -1,9 +1,9 @@
 // The process collector: the standard process_* series every Prometheus client library
-// exports, read from /proc (metrics/process_collector.hpp reads them).
+// exports, read from /proc (metrics/process_stats.hpp reads them).
 #pragma once
 
 #include "collectors/collector.hpp"
-#include "metrics/process_collector.hpp"
+#include "metrics/process_stats.hpp"
 
 namespace lae::collectors {
 
@@ -30,7 +30,7 @@ public:
     }
 
 private:
-    metrics::process_collector reader_;
+    metrics::process_stats reader_;
 };
 
 } // namespace lae::collectors

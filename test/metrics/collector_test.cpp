@@ -6,7 +6,7 @@
 #include "collectors/status.hpp"
 #include "metrics/catalogue.hpp"
 #include "metrics/exposition.hpp"
-#include "metrics/process_collector.hpp"
+#include "metrics/process_stats.hpp"
 
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
@@ -211,7 +211,7 @@ BOOST_AUTO_TEST_CASE(boot_time) {
 }
 
 BOOST_AUTO_TEST_CASE(process_series_describe_this_process) {
-    const process_collector collector;
+    const process_stats collector;
     std::vector<family> families;
     collector.collect(families);
     auto value_of = [&](std::string_view name) -> std::optional<double> {
