@@ -317,7 +317,7 @@ parse_result parse(std::span<const char* const> arguments, const environment& lo
         if (option.position_key >= 0) {
             const auto text = option.value.empty() ? std::string() : option.value.front();
             return invalid("unexpected argument \"" + text +
-                           "\": every setting is a --flag (an address to listen on is "
+                           "\": every setting is a --flag=value (an address to listen on: "
                            "--web.listen-address=" +
                            text + ")");
         }
@@ -338,8 +338,8 @@ parse_result parse(std::span<const char* const> arguments, const environment& lo
 
     // Variables first, so that flags, applied after, win. The variables of one setting (its
     // two spellings) must agree: which one should win is anyone's guess.
-    std::map<std::string, std::pair<std::string, std::string>> from_environment; // setting ->
-                                                                                 // (var, value)
+    // setting -> (the variable that set it, its value)
+    std::map<std::string, std::pair<std::string, std::string>> from_environment;
     for (const auto& f : flags) {
         if (f.environment_suffix.empty()) {
             continue;
