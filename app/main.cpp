@@ -1,7 +1,7 @@
 // Wires the pieces together: options -> logging -> event loop -> kernel client -> routes ->
 // server -> signals. Everything that decides anything lives in lib/.
 #include "audit/client.hpp"
-#include "audit/kernel_hz.hpp"
+#include "collectors/registry.hpp"
 #include "config/options.hpp"
 #include "handlers/health_handler.hpp"
 #include "handlers/landing_page.hpp"
@@ -12,8 +12,7 @@
 #include "http/web_configuration.hpp"
 #include "lae/version.hpp"
 #include "logging/logging.hpp"
-#include "metrics/process_collector.hpp"
-#include "metrics/record_collector.hpp"
+#include "scrape/scraper.hpp"
 #include "security/privileges.hpp"
 #include "service/lifecycle.hpp"
 
@@ -21,7 +20,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
-#include <memory>
 #include <span>
 #include <unistd.h>
 
@@ -29,9 +27,11 @@ namespace asio = boost::asio;
 using namespace lae;
 
 int main(int argc, char** argv) {
-    const auto parsed =
-        config::parse(std::span<const char* const>(argv, static_cast<std::size_t>(argc)),
-                      [](const char* name) { return std::getenv(name); });
+    collectors::registry registry; // every collector, with its flags
+    const auto collector_flags = registry.flags();
+    const auto parsed = config::parse(
+        std::span<const char* const>(argv, static_cast<std::size_t>(argc)),
+        [](const char* name) { return std::getenv(name); }, collector_flags);
     switch (parsed.action) {
     case config::outcome::help:
     case config::outcome::version:
@@ -49,26 +49,11 @@ int main(int argc, char** argv) {
 
     asio::io_context context(1);
     audit::client kernel(context.get_executor(), settings.audit_timeout);
-    kernel.set_rule_key_limit(settings.rules_max_keys);
+    registry.open({context.get_executor(), kernel}); // before the drop (see there)
+    scrape::scraper scraper(registry.enabled_collectors());
 
-    const auto kernel_hz = audit::find_kernel_hz(settings.kernel_hz);
-    if (kernel_hz.hz) {
-        logging::info("kernel HZ " + std::to_string(*kernel_hz.hz) + " from " + kernel_hz.source);
-    } else {
-        logging::warn(kernel_hz.source);
-    }
-
-    const metrics::process_collector process;
-    std::unique_ptr<metrics::records_collector> records;
-    if (settings.collector_records) {
-        records = std::make_unique<metrics::records_collector>(context.get_executor(),
-                                                               settings.records_max_keys);
-        records->open(); // before the drop: a forced receive buffer needs CAP_NET_ADMIN
-    }
     http::router routes;
-    routes.add(settings.metrics_path,
-               handlers::metrics_handler(kernel, process, kernel_hz.hz, records.get(),
-                                         settings.rules_min_interval));
+    routes.add(settings.metrics_path, handlers::metrics_handler(scraper));
     routes.add(settings.health_path, handlers::health_handler(kernel));
     if (settings.metrics_path != "/" && settings.health_path != "/") {
         routes.add("/", handlers::landing_page(settings.metrics_path, settings.health_path));
@@ -92,10 +77,9 @@ int main(int argc, char** argv) {
     // that capability effective when it is only permitted (a file capability), and it must
     // come before the audit socket opens: the kernel checks the capabilities the socket was
     // opened with, not only the caller's.
-    logging::info(security::drop_privileges(server.on_privileged_port(), records != nullptr));
-    if (records) {
-        records->start();
-    }
+    logging::info(
+        security::drop_privileges(server.on_privileged_port(), registry.enabled("records")));
+    registry.start();
 
     // Read after the drop, with the rights every later reload has: a file the exporter cannot
     // read stops the start now instead of failing the first certificate rotation.
@@ -133,9 +117,7 @@ int main(int argc, char** argv) {
     // Longer than the audit timeout: a scrape waiting for a slow kernel still gets its answer.
     service::lifecycle life(context, kernel, settings.audit_timeout + std::chrono::seconds(1));
     life.add(server);
-    if (records) {
-        life.add_stop([&records] { records->stop(); });
-    }
+    life.add_stop([&registry] { registry.stop(); });
     if (web) {
         life.add_cut([web] { web->abandon_checks(); });
     }

@@ -2,7 +2,7 @@
 // parser must never read past the buffer (ASan), and keep their promises; the counts must
 // stay within their cap whatever arrives.
 #include "audit/record.hpp"
-#include "metrics/record_collector.hpp"
+#include "metrics/record_counts.hpp"
 
 #include <algorithm>
 #include <cstddef>

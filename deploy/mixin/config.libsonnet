@@ -43,6 +43,10 @@
     exporterTargetVanishedLookback: '1d',
 
     statusUnavailableFor: '5m',
+    // A collector's query failed (linux_audit_exporter_collector_success 0): the alerts on
+    // its series cannot fire meanwhile (the rules collector's: LinuxAuditNoRules,
+    // LinuxAuditRulesDropped, LinuxAuditRuleKeyMissing), so this one fires instead.
+    collectorFailingFor: '5m',
     auditDisabledFor: '10m',
 
     // Records lost: any loss within the window fires at once; keep_firing_for holds the

@@ -3,7 +3,7 @@
 // so that a list of any length costs the same memory.
 #pragma once
 
-#include "audit/record.hpp" // for_each_key: the same key field as in SYSCALL records
+#include "audit/key_label.hpp" // keys labelled as the records collector labels them
 
 #include <cstddef>
 #include <cstdint>
@@ -38,17 +38,10 @@ std::string_view list_name(std::uint32_t list) noexcept;
 std::string_view action_name(std::uint32_t action) noexcept;
 std::string_view kind_name(rule_kind kind) noexcept;
 
-// A key as a label value: valid UTF-8 is kept; other bytes, control characters, a backslash
-// and a leading '(' become \xHH (a label value must be UTF-8, a key is any bytes, and the
-// mapping must not merge two keys or meet the values "(none)" and "(other)"). Both the rules
-// and the records collector label keys with it, so that their series join on `key`.
-std::string key_label(std::string_view key);
-// Whether key_label(key) == key: most keys, labelled then without a copy.
-bool key_label_is_verbatim(std::string_view key) noexcept;
-
 // Counts rules as they arrive, by (list, action, kind) and by key. At most `max_keys`
 // distinct keys get their own count (the first ones met, in the kernel's list order); rules
-// with further keys are counted under other_keys(), never dropped.
+// with further keys are counted under other_keys(), never dropped. Keys are counted under
+// their key_label; rules without one under without_key().
 class rule_tally {
 public:
     struct group {

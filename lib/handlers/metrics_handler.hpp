@@ -1,34 +1,42 @@
-// The metrics route: asks the kernel (status and rules, concurrently), then renders every
-// family in the format and encoding each scraper asked for. Scrapes that arrive while a batch
-// of queries is out join it, and the exposition is rendered once per batch and format.
+// The metrics route: content negotiation, rendering each variant (format x encoding) once per
+// scrape batch, gzip. What to render comes from the scrape (lib/scrape), which batches the
+// scrapes that arrive together and asks the collectors.
 #pragma once
 
-#include "audit/client.hpp"
 #include "http/message.hpp"
-#include "metrics/process_collector.hpp"
-#include "metrics/record_collector.hpp"
+#include "metrics/negotiation.hpp"
+#include "scrape/scraper.hpp"
 
-#include <chrono>
+#include <array>
+#include <cstdint>
 #include <memory>
-#include <optional>
+#include <string>
 
 namespace lae::handlers {
 
+// The bodies of one batch, rendered on first use and shared by every answer of that batch (no
+// copy per scrape). Needs no kernel: a test feeds it a scrape::result.
+class exposition_cache {
+public:
+    http::response answer(const scrape::result& scraped, metrics::exposition_format format,
+                          bool gzip);
+
+private:
+    std::uint64_t batch_ = 0;
+    std::array<std::shared_ptr<const std::string>, 4> bodies_;
+    std::array<bool, 4> compressed_{};
+};
+
 class metrics_handler {
 public:
-    // `records`: the record stream's counts, or null. `rules_min_interval` > 0: list the rules at
-    // most that often, answering scrapes in between from the last list (with its age); 0: list them
-    // for every scrape.
-    metrics_handler(audit::client& kernel, const metrics::process_collector& process,
-                    std::optional<unsigned> kernel_hz,
-                    const metrics::records_collector* records = nullptr,
-                    std::chrono::milliseconds rules_min_interval = {});
+    // `scraper` outlives the handler.
+    explicit metrics_handler(scrape::scraper& scraper);
 
     void operator()(const http::request& incoming, const http::responder& respond) const;
 
 private:
-    struct state;
-    std::shared_ptr<state> state_; // shared by the copies std::function makes
+    scrape::scraper* scraper_;
+    std::shared_ptr<exposition_cache> cache_; // shared by the copies std::function makes
 };
 
 } // namespace lae::handlers

@@ -143,6 +143,21 @@ const descriptor scrape_duration{
     "Time the kernel queries behind this scrape took (scrapes that arrive "
     "together share them).",
     "the exporter"};
+const descriptor collector_success{
+    "linux_audit_exporter_collector_success",
+    gauge,
+    "boolean",
+    "1 when the collector answered this scrape, 0 when its query failed (the log says why; "
+    "its series are then absent, or linux_audit_up is 0).",
+    "the exporter, each enabled collector (--collector.X)",
+    "collector"};
+const descriptor collector_duration{
+    "linux_audit_exporter_collector_duration_seconds",
+    gauge,
+    "seconds",
+    "Time each collector took for this scrape (scrapes that arrive together share it).",
+    "the exporter, each enabled collector (--collector.X)",
+    "collector"};
 const descriptor build_info{"linux_audit_exporter_build_info",
                             gauge,
                             "info",
@@ -211,9 +226,9 @@ std::vector<const descriptor*> all_descriptors() {
     for (const auto* d :
          {&series::rules, &series::rules_loaded, &series::rules_with_key, &series::rules_age,
           &series::feature_enabled, &series::feature_locked, &series::scrape_duration,
-          &series::build_info, &series::process_cpu, &series::process_resident_memory,
-          &series::process_virtual_memory, &series::process_start_time, &series::process_open_fds,
-          &series::process_max_fds,
+          &series::collector_success, &series::collector_duration, &series::build_info,
+          &series::process_cpu, &series::process_resident_memory, &series::process_virtual_memory,
+          &series::process_start_time, &series::process_open_fds, &series::process_max_fds,
           // The records collector's (only with --collector.records).
           &series::log_records, &series::log_syscall_events, &series::log_user_results,
           &series::log_subscribed, &series::log_overflows}) {

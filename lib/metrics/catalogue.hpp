@@ -44,6 +44,8 @@ extern const descriptor rules_age;
 extern const descriptor feature_enabled;
 extern const descriptor feature_locked;
 extern const descriptor scrape_duration;
+extern const descriptor collector_success;
+extern const descriptor collector_duration;
 extern const descriptor build_info;
 extern const descriptor process_cpu;
 extern const descriptor process_resident_memory;
@@ -51,7 +53,7 @@ extern const descriptor process_virtual_memory;
 extern const descriptor process_start_time;
 extern const descriptor process_open_fds;
 extern const descriptor process_max_fds;
-// The records collector (--collector.records), lib/metrics/record_collector.*
+// The records collector (--collector.records), lib/collectors/records.*
 extern const descriptor log_records;
 extern const descriptor log_syscall_events;
 extern const descriptor log_user_results;

@@ -1,10 +1,16 @@
 #define BOOST_TEST_MODULE config options
+#include "collectors/records.hpp"
+#include "collectors/registry.hpp"
+#include "collectors/rules.hpp"
+#include "collectors/status.hpp"
 #include "config/options.hpp"
 #include "lae/version.hpp"
 
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
+#include <cctype>
 #include <map>
+#include <memory>
 #include <vector>
 
 using namespace lae::config;
@@ -14,19 +20,37 @@ namespace {
 struct invocation {
     std::vector<const char*> arguments{"linux-audit-exporter"};
     std::map<std::string, std::string> variables;
+    // The collectors (and their settings) of the last run(): each run starts from the defaults.
+    mutable std::shared_ptr<lae::collectors::registry> collectors;
 
     parse_result run() const {
-        return parse(arguments, [this](const char* name) -> const char* {
-            const auto found = variables.find(name);
-            return found == variables.end() ? nullptr : found->second.c_str();
-        });
+        collectors = std::make_shared<lae::collectors::registry>();
+        const auto collector_flags = collectors->flags();
+        return parse(
+            arguments,
+            [this](const char* name) -> const char* {
+                const auto found = variables.find(name);
+                return found == variables.end() ? nullptr : found->second.c_str();
+            },
+            collector_flags);
+    }
+
+    template <typename Collector> const Collector& collector(std::string_view name) const {
+        return dynamic_cast<const Collector&>(*collectors->find(name));
+    }
+    const lae::collectors::rules_collector& rules() const {
+        return collector<lae::collectors::rules_collector>("rules");
     }
 };
 
-parse_result with_flags(std::initializer_list<const char*> flags) {
+invocation with(std::initializer_list<const char*> flags) {
     invocation call;
     call.arguments.insert(call.arguments.end(), flags);
-    return call.run();
+    return call;
+}
+
+parse_result with_flags(std::initializer_list<const char*> flags) {
+    return with(flags).run();
 }
 
 } // namespace
@@ -39,16 +63,25 @@ BOOST_AUTO_TEST_CASE(defaults_match_the_go_exporter) {
     BOOST_TEST(result.settings.metrics_path == "/metrics");
     BOOST_TEST(result.settings.health_path == "/healthz");
     BOOST_TEST((result.settings.log_level == lae::logging::level::info));
-    BOOST_TEST(!result.settings.kernel_hz.has_value());
-    BOOST_TEST(result.settings.rules_max_keys == 512U);
-    BOOST_TEST(result.settings.rules_min_interval.count() == 0);
+}
+
+BOOST_AUTO_TEST_CASE(collector_defaults) {
+    const invocation call;
+    BOOST_TEST_REQUIRE((call.run().action == outcome::run));
+    BOOST_TEST(!call.collector<lae::collectors::status_collector>("status").configured_hz());
+    BOOST_TEST(call.rules().max_keys() == 512U);
+    BOOST_TEST(call.rules().min_interval().count() == 0);
+    for (const char* on : {"status", "rules", "features", "build_info", "process"}) {
+        BOOST_TEST(call.collectors->enabled(on), on);
+    }
+    BOOST_TEST(!call.collectors->enabled("records"));
 }
 
 BOOST_AUTO_TEST_CASE(flags_in_both_spellings) {
-    const auto result =
-        with_flags({"--listen-address=127.0.0.1:9555", "--metrics-path", "/m", "--health-path=/h",
-                    "--log-level=debug", "--log.format=json", "--kernel-hz=1000",
-                    "--audit-timeout=250ms", "--max-connections=7"});
+    const auto call = with({"--listen-address=127.0.0.1:9555", "--metrics-path", "/m",
+                            "--health-path=/h", "--log-level=debug", "--log.format=json",
+                            "--kernel-hz=1000", "--audit-timeout=250ms", "--max-connections=7"});
+    const auto result = call.run();
     BOOST_TEST_REQUIRE((result.action == outcome::run), result.text);
     const auto& s = result.settings;
     BOOST_TEST(s.listen.at(0).host == "127.0.0.1");
@@ -57,7 +90,8 @@ BOOST_AUTO_TEST_CASE(flags_in_both_spellings) {
     BOOST_TEST(s.health_path == "/h");
     BOOST_TEST((s.log_level == lae::logging::level::debug));
     BOOST_TEST((s.log_format == lae::logging::format::json));
-    BOOST_TEST(*s.kernel_hz == 1000U);
+    BOOST_TEST(*call.collector<lae::collectors::status_collector>("status").configured_hz() ==
+               1000U);
     BOOST_TEST(s.audit_timeout.count() == 250);
     BOOST_TEST(s.max_connections == 7U);
 }
@@ -78,21 +112,29 @@ BOOST_AUTO_TEST_CASE(environment_variables_set_every_option) {
 }
 
 BOOST_AUTO_TEST_CASE(rules_max_keys_from_flag_and_variable) {
-    BOOST_TEST(with_flags({"--rules.max-keys=3"}).settings.rules_max_keys == 3U);
-    BOOST_TEST(with_flags({"--rules.max-keys=0"}).settings.rules_max_keys == 0U); // all "(other)"
-    invocation call;
+    auto call = with({"--rules.max-keys=3"});
+    call.run();
+    BOOST_TEST(call.rules().max_keys() == 3U);
+    call = with({"--rules.max-keys=0"});
+    call.run();
+    BOOST_TEST(call.rules().max_keys() == 0U); // all "(other)"
+    call = invocation{};
     call.variables = {{"LINUX_AUDIT_EXPORTER_RULES_MAX_KEYS", "40"}};
-    BOOST_TEST(call.run().settings.rules_max_keys == 40U);
+    call.run();
+    BOOST_TEST(call.rules().max_keys() == 40U);
     call.arguments.push_back("--rules.max-keys=41");
-    BOOST_TEST(call.run().settings.rules_max_keys == 41U);
+    call.run();
+    BOOST_TEST(call.rules().max_keys() == 41U);
 }
 
 BOOST_AUTO_TEST_CASE(rules_min_interval_from_flag_and_variable) {
-    BOOST_TEST(with_flags({"--rules.min-interval=30s"}).settings.rules_min_interval.count() ==
-               30000);
-    invocation call;
-    call.variables = {{"LINUX_AUDIT_EXPORTER_RULES_MIN_INTERVAL", "1m"}};
-    BOOST_TEST(call.run().settings.rules_min_interval.count() == 60000);
+    auto call = with({"--rules.min-interval=30s"});
+    call.run();
+    BOOST_TEST(call.rules().min_interval().count() == 30000);
+    call = invocation{};
+    call.variables = {{"LINUX_AUDIT_EXPORTER_RULES_MIN_INTERVAL", "1m30s"}};
+    call.run();
+    BOOST_TEST(call.rules().min_interval().count() == 90000);
 }
 
 BOOST_AUTO_TEST_CASE(a_flag_beats_its_variable) {
@@ -123,8 +165,15 @@ BOOST_AUTO_TEST_CASE(durations) {
     BOOST_TEST(parse_duration("2s")->count() == 2000);
     BOOST_TEST(parse_duration("3")->count() == 3000);
     BOOST_TEST(parse_duration("1m")->count() == 60000);
+    // Go's grammar, as node_exporter's flags take it.
+    BOOST_TEST(parse_duration("1h")->count() == 3600000);
+    BOOST_TEST(parse_duration("1m30s")->count() == 90000);
+    BOOST_TEST(parse_duration("1.5s")->count() == 1500);
+    BOOST_TEST(parse_duration("250ms")->count() == 250);
+    BOOST_TEST(parse_duration("0")->count() == 0);
     BOOST_TEST(!parse_duration("fast"));
-    BOOST_TEST(!parse_duration("1h"));
+    BOOST_TEST(!parse_duration("1.5")); // a bare number is whole seconds
+    BOOST_TEST(!parse_duration("-1s"));
     BOOST_TEST(!parse_duration(""));
 }
 
@@ -250,22 +299,123 @@ BOOST_AUTO_TEST_CASE(help_is_grouped) {
 }
 
 BOOST_AUTO_TEST_CASE(records_collector_flags) {
-    BOOST_TEST(!with_flags({}).settings.collector_records);
-    BOOST_TEST(with_flags({}).settings.records_max_keys == 512U);
-    const auto on = with_flags({"--collector.records", "--collector.records.max-keys=9"});
+    const auto records = [](const invocation& call) {
+        return call.collector<lae::collectors::records_collector>("records").max_keys();
+    };
+    auto call = invocation{};
+    call.run();
+    BOOST_TEST(!call.collectors->enabled("records"));
+    BOOST_TEST(records(call) == 512U);
+    call = with({"--collector.records", "--collector.records.max-keys=9"});
+    const auto on = call.run();
     BOOST_TEST_REQUIRE((on.action == outcome::run), on.text);
-    BOOST_TEST(on.settings.collector_records);
-    BOOST_TEST(on.settings.records_max_keys == 9U);
-    BOOST_TEST(with_flags({"--collector.records=true"}).settings.collector_records);
-    BOOST_TEST(!with_flags({"--collector.records=false"}).settings.collector_records);
+    BOOST_TEST(call.collectors->enabled("records"));
+    BOOST_TEST(records(call) == 9U);
+    call = with({"--collector.records=true"});
+    call.run();
+    BOOST_TEST(call.collectors->enabled("records"));
+    call = with({"--collector.records=false"});
+    call.run();
+    BOOST_TEST(!call.collectors->enabled("records"));
     BOOST_TEST((with_flags({"--collector.records=maybe"}).action == outcome::invalid));
     BOOST_TEST((with_flags({"--collector.records.max-keys=0"}).action == outcome::invalid));
-    invocation call;
+    call = invocation{};
     call.variables = {{"LINUX_AUDIT_EXPORTER_COLLECTOR_RECORDS", "true"},
                       {"LINUX_AUDIT_EXPORTER_COLLECTOR_RECORDS_MAX_KEYS", "20"}};
-    const auto from_environment = call.run();
-    BOOST_TEST(from_environment.settings.collector_records);
-    BOOST_TEST(from_environment.settings.records_max_keys == 20U);
+    call.run();
+    BOOST_TEST(call.collectors->enabled("records"));
+    BOOST_TEST(records(call) == 20U);
     call.arguments.push_back("--collector.records=false");
-    BOOST_TEST(!call.run().settings.collector_records);
+    call.run();
+    BOOST_TEST(!call.collectors->enabled("records"));
+}
+
+BOOST_AUTO_TEST_CASE(every_collector_has_collector_and_no_collector_flags_and_a_variable) {
+    for (const char* name : {"status", "rules", "features", "records", "build_info", "process"}) {
+        const std::string on = std::string("--collector.") + name;
+        const std::string off = std::string("--no-collector.") + name;
+        auto call = with({on.c_str()});
+        BOOST_TEST_REQUIRE((call.run().action == outcome::run), name);
+        BOOST_TEST(call.collectors->enabled(name), name);
+        call = with({on.c_str(), off.c_str()}); // the last one wins
+        BOOST_TEST_REQUIRE((call.run().action == outcome::run), name);
+        BOOST_TEST(!call.collectors->enabled(name), name);
+        call = with({off.c_str(), on.c_str()});
+        call.run();
+        BOOST_TEST(call.collectors->enabled(name), name);
+        call = invocation{};
+        std::string variable = std::string("LINUX_AUDIT_EXPORTER_COLLECTOR_") + name;
+        std::transform(variable.begin(), variable.end(), variable.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+        call.variables = {{variable, "false"}};
+        call.run();
+        BOOST_TEST(!call.collectors->enabled(name), variable);
+        call.variables = {{variable, "true"}};
+        call.arguments.push_back(off.c_str()); // a flag beats its variable
+        call.run();
+        BOOST_TEST(!call.collectors->enabled(name), name);
+    }
+    // Listed once in --help, as kingpin shows --[no-]collector.X.
+    const auto help = with_flags({"--help"}).text;
+    BOOST_TEST(help.find("--collector.records") != std::string::npos);
+    BOOST_TEST(help.find("\n  --no-collector.records") == std::string::npos); // not its own line
+    BOOST_TEST(help.find("LINUX_AUDIT_EXPORTER_COLLECTOR_STATUS") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(the_last_value_of_a_repeated_flag_wins_in_either_spelling) {
+    BOOST_TEST(with_flags({"--metrics-path=/a", "--metrics-path=/b"}).settings.metrics_path ==
+               "/b");
+    BOOST_TEST(with_flags({"--web.telemetry-path=/a", "--metrics-path=/b"}).settings.metrics_path ==
+               "/b");
+    BOOST_TEST(with_flags({"--metrics-path=/b", "--web.telemetry-path=/a"}).settings.metrics_path ==
+               "/a");
+    BOOST_TEST((with_flags({"--log.level=debug", "--log-level=warn"}).settings.log_level ==
+                lae::logging::level::warn));
+    BOOST_TEST((with_flags({"--log-level=warn", "--log.level=debug"}).settings.log_level ==
+                lae::logging::level::debug));
+    auto call = with({"--rules.max-keys=3", "--rules.max-keys=4"});
+    BOOST_TEST_REQUIRE((call.run().action == outcome::run));
+    BOOST_TEST(call.rules().max_keys() == 4U);
+    // A repeatable flag still adds up, across both spellings.
+    const auto listen =
+        with_flags({"--listen-address=127.0.0.1:1", "--web.listen-address=127.0.0.1:2"});
+    BOOST_TEST(listen.settings.listen.size() == 2U);
+}
+
+BOOST_AUTO_TEST_CASE(a_stray_argument_is_refused) {
+    const auto result = with_flags({"127.0.0.1:19895"});
+    BOOST_TEST_REQUIRE((result.action == outcome::invalid));
+    BOOST_TEST(result.text.find("\"127.0.0.1:19895\"") != std::string::npos, result.text);
+    BOOST_TEST(result.text.find("--web.listen-address") != std::string::npos, result.text);
+    BOOST_TEST((with_flags({"--log-level=debug", "extra"}).action == outcome::invalid));
+}
+
+BOOST_AUTO_TEST_CASE(variables_of_one_setting_must_agree) {
+    invocation call;
+    call.variables = {{"LINUX_AUDIT_EXPORTER_LISTEN_ADDRESS", ":9100"},
+                      {"LINUX_AUDIT_EXPORTER_WEB_LISTEN_ADDRESS", ":9200"}};
+    auto result = call.run();
+    BOOST_TEST_REQUIRE((result.action == outcome::invalid));
+    BOOST_TEST(result.text.find("LINUX_AUDIT_EXPORTER_LISTEN_ADDRESS") != std::string::npos,
+               result.text);
+    BOOST_TEST(result.text.find("LINUX_AUDIT_EXPORTER_WEB_LISTEN_ADDRESS") != std::string::npos,
+               result.text);
+    call.variables = {{"LINUX_AUDIT_EXPORTER_METRICS_PATH", "/a"},
+                      {"LINUX_AUDIT_EXPORTER_WEB_TELEMETRY_PATH", "/b"}};
+    BOOST_TEST((call.run().action == outcome::invalid));
+    // The same value twice is one setting, not a conflict.
+    call.variables = {{"LINUX_AUDIT_EXPORTER_METRICS_PATH", "/a"},
+                      {"LINUX_AUDIT_EXPORTER_WEB_TELEMETRY_PATH", "/a"}};
+    result = call.run();
+    BOOST_TEST_REQUIRE((result.action == outcome::run), result.text);
+    BOOST_TEST(result.settings.metrics_path == "/a");
+    // And a flag in either spelling beats both.
+    call.variables = {{"LINUX_AUDIT_EXPORTER_LISTEN_ADDRESS", ":9100"},
+                      {"LINUX_AUDIT_EXPORTER_WEB_TELEMETRY_PATH", "/v"}};
+    call.arguments.push_back("--web.listen-address=:9300");
+    call.arguments.push_back("--metrics-path=/f");
+    result = call.run();
+    BOOST_TEST(result.settings.listen.at(0).port == 9300);
+    BOOST_TEST(result.settings.listen.size() == 1U);
+    BOOST_TEST(result.settings.metrics_path == "/f");
 }

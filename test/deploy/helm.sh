@@ -61,6 +61,13 @@ check "all options: probes over HTTPS with the chart-built Basic header" bash -c
     '[[ $(grep -c "scheme: HTTPS" <<<"$1") -eq 2 && $(grep -c "value: \"Basic $(printf probe:probe-secret | base64)\"" <<<"$1") -eq 2 ]]' _ "$all"
 check "all options: web config passed and mounted read-only" bash -c \
     'grep -q -- "--web.config.file=/etc/linux-audit-exporter/web/web-config.yml" <<<"$1" && grep -A2 "name: web-config" <<<"$1" | grep -q "readOnly: true"' _ "$all"
+# The exporter refuses two variables of one setting with different values: the chart sets one
+# spelling of each (the Go exporter's), never both.
+for pair in "LISTEN_ADDRESS WEB_LISTEN_ADDRESS" "METRICS_PATH WEB_TELEMETRY_PATH"; do
+    read -r go toolkit <<<"$pair"
+    check "one variable per setting: $go, not also $toolkit" bash -c \
+        'grep -q "name: LINUX_AUDIT_EXPORTER_$2\$" <<<"$1" && ! grep -q "name: LINUX_AUDIT_EXPORTER_$3\$" <<<"$1"' _ "$all" "$go" "$toolkit"
+done
 check "all options: kernelHz passed" bash -c 'grep -A1 LINUX_AUDIT_EXPORTER_KERNEL_HZ <<<"$1" | grep -q "\"250\""' _ "$all"
 check "all options: extra volume mounted" grep -q 'mountPath: /scratch' <<<"$all"
 check "all options: Localhost seccomp profile from values" grep -q 'localhostProfile: profiles/linux-audit-exporter.json' <<<"$all"

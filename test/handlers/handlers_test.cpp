@@ -5,6 +5,7 @@
 #include "handlers/metrics_handler.hpp"
 #include "http/gzip.hpp"
 #include "lae/version.hpp"
+#include "support/metrics_route.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/test/unit_test.hpp>
@@ -34,8 +35,8 @@ http::request get(std::string target) {
 BOOST_AUTO_TEST_CASE(metrics_from_the_real_kernel_in_text_and_openmetrics_with_gzip) {
     boost::asio::io_context context;
     audit::client kernel(context.get_executor(), std::chrono::seconds(2));
-    const metrics::process_collector process;
-    const http::handler h = handlers::metrics_handler(kernel, process, 250U);
+    const testing::metrics_route route(context.get_executor(), kernel);
+    const http::handler h = route.handler();
 
     const auto text = call(context, h, get("/metrics"));
     BOOST_TEST(text.result_int() == 200U);
@@ -62,14 +63,15 @@ BOOST_AUTO_TEST_CASE(metrics_from_the_real_kernel_in_text_and_openmetrics_with_g
 BOOST_AUTO_TEST_CASE(rules_min_interval_reuses_the_last_list_and_says_how_old) {
     boost::asio::io_context context;
     audit::client kernel(context.get_executor(), std::chrono::seconds(2));
-    const metrics::process_collector process;
-    const http::handler every = handlers::metrics_handler(kernel, process, 250U);
+    const testing::metrics_route every_scrape(context.get_executor(), kernel);
+    const http::handler every = every_scrape.handler();
     const auto plain = call(context, every, get("/metrics")).body();
     BOOST_TEST(kernel.requests_sent() == 3U); // status, rules, features
     BOOST_TEST(plain.find("linux_audit_rules_age_seconds") == std::string::npos);
 
-    const http::handler h =
-        handlers::metrics_handler(kernel, process, 250U, nullptr, std::chrono::hours(1));
+    const testing::metrics_route cached(context.get_executor(), kernel,
+                                        {"--rules.min-interval=1h"});
+    const http::handler h = cached.handler();
     const auto first = call(context, h, get("/metrics")).body();
     BOOST_TEST(kernel.requests_sent() == 6U);
     BOOST_TEST(first.find("\nlinux_audit_rules_age_seconds 0\n") != std::string::npos);
@@ -84,14 +86,23 @@ BOOST_AUTO_TEST_CASE(metrics_when_the_kernel_is_silent_is_up_zero_alone) {
     boost::asio::io_context context;
     // NETLINK_KOBJECT_UEVENT never answers an AUDIT_GET: a real timeout.
     audit::client silent(context.get_executor(), std::chrono::milliseconds(50), 15);
-    const metrics::process_collector process;
-    const auto answer =
-        call(context, handlers::metrics_handler(silent, process, 250U), get("/metrics"));
+    const testing::metrics_route route(context.get_executor(), silent);
+    const auto answer = call(context, route.handler(), get("/metrics"));
     BOOST_TEST(answer.result_int() == 200U);
     BOOST_TEST(answer.body().find("\nlinux_audit_up 0\n") != std::string::npos);
     BOOST_TEST(answer.body().find("linux_audit_backlog") == std::string::npos);
     BOOST_TEST(answer.body().find("linux_audit_rules") == std::string::npos);
     BOOST_TEST(answer.body().find("process_open_fds") != std::string::npos);
+    // Every kernel query failed, and says so instead of only leaving series out.
+    for (const char* name : {"status", "rules", "features"}) {
+        BOOST_TEST(answer.body().find(
+                       std::string("\nlinux_audit_exporter_collector_success{collector=\"") + name +
+                       "\"} 0\n") != std::string::npos,
+                   name);
+    }
+    BOOST_TEST(
+        answer.body().find("\nlinux_audit_exporter_collector_success{collector=\"process\"} 1\n") !=
+        std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(health_follows_the_kernel) {
@@ -123,8 +134,8 @@ BOOST_AUTO_TEST_CASE(landing_page_links_the_configured_paths_escaped) {
 BOOST_AUTO_TEST_CASE(scrapes_answered_together_share_one_body) {
     boost::asio::io_context context;
     audit::client kernel(context.get_executor(), std::chrono::seconds(2));
-    const metrics::process_collector process;
-    const http::handler h = handlers::metrics_handler(kernel, process, 250U);
+    const testing::metrics_route route(context.get_executor(), kernel);
+    const http::handler h = route.handler();
     std::vector<http::response> answers;
     for (int i = 0; i < 3; ++i) {
         h(get("/metrics"), [&](http::response r) { answers.push_back(std::move(r)); });

@@ -4,6 +4,7 @@
 #include "handlers/health_handler.hpp"
 #include "handlers/metrics_handler.hpp"
 #include "http/server.hpp"
+#include "support/metrics_route.hpp"
 
 #include <arpa/inet.h>
 #include <boost/asio/connect.hpp>
@@ -30,14 +31,15 @@ namespace {
 struct running_exporter {
     asio::io_context context{1};
     audit::client kernel{context.get_executor(), 2s};
-    metrics::process_collector process;
+    std::unique_ptr<testing::metrics_route> metrics; // after the kernel client
     http::router routes;
     std::unique_ptr<http::server> server;
     std::thread thread;
     std::uint16_t port = 0;
 
     explicit running_exporter(http::server_limits limits = {}) {
-        routes.add("/metrics", handlers::metrics_handler(kernel, process, 250U));
+        metrics = std::make_unique<testing::metrics_route>(context.get_executor(), kernel);
+        routes.add("/metrics", metrics->handler());
         routes.add("/healthz", handlers::health_handler(kernel));
         server = std::make_unique<http::server>(context, routes, limits);
         const auto problem = server->listen({"127.0.0.1", 0});

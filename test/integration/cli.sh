@@ -29,6 +29,30 @@ set -e
 check "bad variable exits 2 naming the variable" \
     bash -c '[[ $1 -eq 2 && $2 == *LINUX_AUDIT_EXPORTER_LISTEN_ADDRESS* ]]' _ "$code" "$err"
 
+# An address given without its flag is refused, not ignored (it used to listen on the default).
+set +e
+err=$(timeout 5 "$EXPORTER" 127.0.0.1:19895 2>&1 >/dev/null); code=$?
+set -e
+check "a stray argument exits 2 naming it" \
+    bash -c '[[ $1 -eq 2 && $2 == *127.0.0.1:19895* ]]' _ "$code" "$err"
+
+# Two variables of one setting that disagree: refused, naming both.
+set +e
+err=$(LINUX_AUDIT_EXPORTER_METRICS_PATH=/a LINUX_AUDIT_EXPORTER_WEB_TELEMETRY_PATH=/b \
+    "$EXPORTER" 2>&1 >/dev/null); code=$?
+set -e
+check "conflicting variables of one setting exit 2 naming both" \
+    bash -c '[[ $1 -eq 2 && $2 == *_METRICS_PATH* && $2 == *_WEB_TELEMETRY_PATH* ]]' _ "$code" "$err"
+
+# Given twice, the last value wins, in either spelling; --no-collector.X turns a collector off.
+start_exporter last ++ --metrics-path=/first --web.telemetry-path=/second --no-collector.features
+check "the last of a repeated flag wins" test "$(http_code "http://127.0.0.1:$PORT/second")" = 200
+check "the earlier value is unused" test "$(http_code "http://127.0.0.1:$PORT/first")" = 404
+body=$(scrape /second)
+check "--no-collector.features leaves out its series and its success" \
+    bash -c '[[ $1 != *linux_audit_feature_* && $1 != *"collector=\"features\""* && $1 == *"collector_success{collector=\"rules\"} 1"* ]]' _ "$body"
+stop_exporter "$PID"
+
 # Environment and precedence, on the real server.
 LINUX_AUDIT_EXPORTER_METRICS_PATH=/from-env LINUX_AUDIT_EXPORTER_HEALTH_PATH=/env-health \
     start_exporter env ++ --health-path=/flag-health
@@ -95,7 +119,7 @@ check "busy port names the address and reason" \
 # The README's Usage section describes every flag and variable --help lists, and its Security
 # section every key of the web configuration.
 readme=$(dirname "$0")/../../README.md
-for flag in $("$EXPORTER" --help | grep -o -- '--[a-z][a-z.-]*' | sort -u); do
+for flag in $("$EXPORTER" --help | grep -o -- '--[a-z][a-z._-]*[a-z]' | sort -u); do
     check "README Usage describes $flag" grep -q -- "\`$flag\`\|($flag)\|\`$flag \`" "$readme"
 done
 for variable in $("$EXPORTER" --help | grep -o 'LINUX_AUDIT_EXPORTER_[A-Z_]*' | sort -u); do

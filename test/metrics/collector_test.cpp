@@ -1,16 +1,42 @@
 #define BOOST_TEST_MODULE metrics collectors
-#include "metrics/audit_collector.hpp"
+#include "collectors/build_info.hpp"
+#include "collectors/features.hpp"
+#include "collectors/registry.hpp"
+#include "collectors/rules.hpp"
+#include "collectors/status.hpp"
 #include "metrics/catalogue.hpp"
 #include "metrics/exposition.hpp"
-#include "metrics/process_collector.hpp"
+#include "metrics/process_stats.hpp"
 
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <ctime>
 
 using namespace lae::metrics;
+using lae::collectors::build_info_family;
 
 namespace {
+
+// One scrape's kernel answers, as the status, rules and features collectors receive them.
+struct audit_answers {
+    std::optional<lae::audit::status> status;
+    std::optional<lae::audit::rule_tally> rules;
+    std::optional<lae::audit::features> features;
+    std::optional<unsigned> kernel_hz;
+    double scrape_duration_seconds = 0;
+};
+
+// The three collectors' families in exposition order, then the scrape's duration.
+void collect_audit(std::vector<family>& out, const audit_answers& answers) {
+    lae::collectors::status_families(out, answers.status, answers.kernel_hz);
+    if (answers.rules) {
+        lae::collectors::rules_families(out, *answers.rules);
+    }
+    if (answers.features) {
+        lae::collectors::features_families(out, *answers.features);
+    }
+    out.push_back(make_family(series::scrape_duration, answers.scrape_duration_seconds));
+}
 
 lae::audit::status full_status() {
     lae::audit::status s;
@@ -151,6 +177,19 @@ BOOST_AUTO_TEST_CASE(markdown_table_lists_every_series) {
     BOOST_TEST(table.find("linux_audit_up") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(the_collectors_declare_every_family_of_the_catalogue_but_the_scrapes) {
+    const lae::collectors::registry registry;
+    auto declared = registry.families();
+    for (const auto* own :
+         {&series::scrape_duration, &series::collector_success, &series::collector_duration}) {
+        declared.push_back(own); // the scrape's own
+    }
+    auto all = all_descriptors();
+    std::sort(declared.begin(), declared.end());
+    std::sort(all.begin(), all.end());
+    BOOST_TEST((declared == all)); // each family declared by exactly one
+}
+
 BOOST_AUTO_TEST_CASE(proc_stat_with_a_tricky_command_name) {
     const std::string line =
         "1234 (a) b (c) S 1 1234 1234 0 -1 4194560 500 0 0 0 70 30 0 0 20 0 1 0 555 12345678 "
@@ -172,7 +211,7 @@ BOOST_AUTO_TEST_CASE(boot_time) {
 }
 
 BOOST_AUTO_TEST_CASE(process_series_describe_this_process) {
-    const process_collector collector;
+    const process_stats collector;
     std::vector<family> families;
     collector.collect(families);
     auto value_of = [&](std::string_view name) -> std::optional<double> {

@@ -8,6 +8,7 @@
 #include "http/server.hpp"
 #include "logging/logging.hpp"
 #include "service/lifecycle.hpp"
+#include "support/metrics_route.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/post.hpp>
@@ -38,7 +39,7 @@ constexpr int netlink_kobject_uevent = 15; // never answers an AUDIT_GET
 struct exporter {
     asio::io_context context{1};
     audit::client kernel;
-    metrics::process_collector process;
+    std::unique_ptr<testing::metrics_route> metrics; // after the kernel client
     http::router routes;
     http::server server{context, routes, {}};
     service::lifecycle life;
@@ -48,7 +49,8 @@ struct exporter {
     exporter(std::chrono::milliseconds audit_timeout, std::chrono::milliseconds grace)
         : kernel(context.get_executor(), audit_timeout, netlink_kobject_uevent),
           life(context, kernel, grace) {
-        routes.add("/metrics", handlers::metrics_handler(kernel, process, 250U));
+        metrics = std::make_unique<testing::metrics_route>(context.get_executor(), kernel);
+        routes.add("/metrics", metrics->handler());
         routes.add("/throw", [](const http::request&, const http::responder&) {
             throw std::runtime_error("a handler failed");
         });

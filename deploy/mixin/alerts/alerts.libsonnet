@@ -72,6 +72,17 @@
             },
           },
           {
+            alert: 'LinuxAuditCollectorFailing',
+            // The status collector's failure is LinuxAuditStatusUnavailable (linux_audit_up 0).
+            expr: 'linux_audit_exporter_collector_success{%s, collector!="status"} == 0' % s,
+            'for': c.collectorFailingFor,
+            labels: warning,
+            annotations: {
+              summary: 'An exporter collector fails: the alerts on its series cannot fire.',
+              description: 'The {{ $labels.collector }} collector on {{ $labels.instance }} has failed every scrape for %s: its series are absent, so the alerts built on them (for the rules collector: LinuxAuditNoRules, LinuxAuditRulesDropped, LinuxAuditRuleKeyMissing) cannot fire. The exporter log says why.' % c.collectorFailingFor,
+            },
+          },
+          {
             alert: 'LinuxAuditDisabled',
             expr: 'linux_audit_enabled{%s} == 0' % s,
             'for': c.auditDisabledFor,

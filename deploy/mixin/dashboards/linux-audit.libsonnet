@@ -102,6 +102,12 @@ local p = import '../lib/panels.libsonnet';
         p.table('Versions', '', [
           [q('linux_audit_exporter_build_info{%(sel)s}'), 'running'],
         ], w=8, h=7),
+        p.timeseries('Collector success', '1 when the collector answered the scrape, 0 when its query failed: its series are then missing and the alerts on them cannot fire; the exporter log says why.', [
+          [q('linux_audit_exporter_collector_success{%(sel)s}'), '{{collector}} {{instance}}'],
+        ], w=12, h=7),
+        p.timeseries('Collector time', 'Time each collector took for a scrape.', [
+          [q('linux_audit_exporter_collector_duration_seconds{%(sel)s}'), '{{collector}} {{instance}}'],
+        ], unit='s', w=12, h=7),
       ],
     },
   ],

@@ -1,14 +1,12 @@
-// The records collector (--collector.records): counts every audit record the kernel emits,
-// read live from the audit read-log group, by record type, by the key of the rule that
+// The records collector's counts (collectors/records.* feeds them from the audit read-log
+// group): every audit record the kernel emits, by record type, by the key of the rule that
 // matched a syscall, and by the result of user-space logins. Memory is bounded by the label
 // cap (--collector.records.max-keys), whatever the record rate and however long it runs.
 #pragma once
 
-#include "audit/record_stream.hpp"
 #include "metrics/family.hpp"
 
 #include <array>
-#include <boost/asio/any_io_executor.hpp>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -48,8 +46,7 @@ private:
     // Which success= a SYSCALL record had: yes, no, or none at all (the task exited inside
     // the syscall, e.g. exit_group: the kernel writes key= but no success=).
     enum outcome : std::size_t { outcome_yes, outcome_no, outcome_unknown, outcomes };
-    void count_key(std::string_view key, outcome result);  // a decoded key, any bytes
-    void bump_key(std::string_view label, outcome result); // a label value, UTF-8
+    void bump_key(std::string_view label, outcome result); // a key_label value
 
     // Every type defined so far lies in 1000-2999: one slot each, no lookup. Others (a kernel
     // newer than this table) go to a short list, capped too.
@@ -84,29 +81,6 @@ private:
     std::optional<clock::time_point> last_;
     std::uint64_t suppressed_ = 0;
     std::uint64_t pending_ = 0;
-};
-
-// The stream and its counts, as main wires them: open() before capabilities are dropped,
-// start() after.
-class records_collector {
-public:
-    records_collector(boost::asio::any_io_executor executor, std::size_t max_keys);
-
-    // Opens the socket with the largest receive buffer allowed; logs what it got.
-    void open();
-    // Joins the read-log group; without CAP_AUDIT_READ logs the remedy once and stays
-    // unsubscribed (every other series works as before).
-    void start();
-    void stop();
-
-    void collect(std::vector<family>& out) const;
-
-private:
-    record_counts counts_;
-    audit::record_stream stream_;
-    log_throttle read_errors_{std::chrono::minutes(10)};
-    bool opened_ = false;
-    bool subscribed_ = false;
 };
 
 } // namespace lae::metrics

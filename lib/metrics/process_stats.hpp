@@ -1,4 +1,5 @@
-// The standard process_* series that every Prometheus client library exports.
+// The standard process_* series that every Prometheus client library exports, read from /proc
+// (the process collector, collectors/process.hpp, reports them).
 #pragma once
 
 #include "metrics/family.hpp"
@@ -25,9 +26,9 @@ std::optional<proc_stat> parse_proc_stat(std::string_view text);
 // The "btime" line of /proc/stat: boot time in seconds since the epoch.
 std::optional<std::uint64_t> parse_boot_time(std::string_view proc_stat_text);
 
-class process_collector {
+class process_stats {
 public:
-    process_collector(); // reads what never changes once: tick rate, page size, start time
+    process_stats(); // reads what never changes once: tick rate, page size, start time
     void collect(std::vector<family>& out) const;
 
 private:

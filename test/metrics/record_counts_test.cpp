@@ -2,7 +2,7 @@
 // The record counts fed record texts as the kernel writes them; the families they give.
 #include "audit/rules.hpp"
 #include "metrics/exposition.hpp"
-#include "metrics/record_collector.hpp"
+#include "metrics/record_counts.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <cstdlib>

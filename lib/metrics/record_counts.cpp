@@ -1,24 +1,19 @@
-#include "metrics/record_collector.hpp"
+#include "metrics/record_counts.hpp"
 
+#include "audit/key_label.hpp"
 #include "audit/record.hpp"
-#include "audit/rules.hpp"
-#include "logging/logging.hpp"
 #include "metrics/catalogue.hpp"
-#include "metrics/rules_collector.hpp"
 
 #include <algorithm>
 
 namespace lae::metrics {
 namespace {
 
-// The rules collector's values, so that the two join on `key`: key=(null) in a record is a
-// rule without a key.
-constexpr std::string_view no_key = no_key_label;
-constexpr std::string_view other_value = other_keys_label;
+// The rules collector's values (audit/key_label.hpp), so that the two join on `key`:
+// key=(null) in a record is a rule without a key.
+constexpr std::string_view no_key = audit::no_key_label;
+constexpr std::string_view other_value = audit::other_keys_label;
 constexpr std::array<std::string_view, 3> outcome_names = {"yes", "no", "unknown"};
-// As large a receive buffer as we may have: room for several thousand records while the event
-// loop renders a scrape. Without CAP_NET_ADMIN the kernel caps it at net.core.rmem_max.
-constexpr int wanted_buffer_bytes = 16 * 1024 * 1024;
 
 // Shown from the start at 0, so that rate() and increase() see the first record of each: the
 // types the other two families count, and logins by either result.
@@ -72,14 +67,8 @@ void record_counts::count(std::uint16_t type, std::string_view text) {
                                 : fields.success == audit::success_field::no ? outcome_no
                                                                              : outcome_unknown;
         if (fields.key == audit::key_field::present) {
-            bool any_key = false;
-            audit::for_each_key(fields.keys(), [&](std::string_view key) {
-                any_key = true;
-                count_key(key, success);
-            });
-            if (!any_key) {
-                bump_key(no_key, success); // only separators: no key, as the rules collector says
-            }
+            audit::for_each_key_label(fields.keys(),
+                                      [&](std::string_view label) { bump_key(label, success); });
         } else {
             // key=(null): a rule without a key; no readable key at all (a cut record): a key
             // we cannot name, counted with the ones past the cap.
@@ -93,25 +82,15 @@ void record_counts::count(std::uint16_t type, std::string_view text) {
     }
 }
 
-void record_counts::count_key(std::string_view key, outcome success) {
-    // The rules collector's labels, so that the two join on `key` (an odd key costs a copy).
-    if (audit::key_label_is_verbatim(key)) {
-        bump_key(key, success);
-    } else {
-        bump_key(audit::key_label(key), success);
-    }
-}
-
 void record_counts::bump_key(std::string_view label, outcome column) {
     if (const auto found = keys_.find(label); found != keys_.end()) {
         ++found->second[column];
         return;
     }
-    // Past the cap, new keys share one value; "(other)" and "(none)" never count against it
-    // (nor do they in the rules collector).
-    const auto named = keys_.size() - 1 - keys_.count(no_key);
-    const auto kept = label == no_key || named < max_keys_ ? label : other_value;
-    ++keys_.try_emplace(std::string(kept)).first->second[column];
+    // Past the cap, new keys share one value, as in the rules collector.
+    const auto named = keys_.size() - 1 - keys_.count(no_key); // "(other)" is always there
+    ++keys_.try_emplace(std::string(audit::capped_key_label(label, named, max_keys_)))
+          .first->second[column];
 }
 
 void record_counts::collect(std::vector<family>& out, bool subscribed) const {
@@ -189,73 +168,6 @@ bool log_throttle::admit(clock::time_point now) noexcept {
     suppressed_ = pending_;
     pending_ = 0;
     return true;
-}
-
-records_collector::records_collector(boost::asio::any_io_executor executor, std::size_t max_keys)
-    : counts_(max_keys),
-      stream_(
-          executor,
-          [this](std::uint16_t type, std::string_view text) { counts_.count(type, text); },
-          [this] { counts_.overflowed(); },
-          [this](const boost::system::error_code& error) {
-              if (!read_errors_.admit(log_throttle::clock::now())) {
-                  return;
-              }
-              const auto more = read_errors_.suppressed();
-              logging::error(
-                  "records collector: reading the audit read-log socket failed (" +
-                  error.message() + ")" +
-                  (more != 0 ? " and " + std::to_string(more) + " more times in between" : "") +
-                  ": records may be missing from the linux_audit_log_ counts; it keeps "
-                  "reading. If this repeats, restart the exporter, and report the error with "
-                  "the kernel version (logged at most every 10 minutes)");
-          }) {}
-
-void records_collector::open() {
-    if (audit::outside_host_network_namespace()) {
-        logging::error(
-            "records collector: the exporter runs in a network namespace other than the "
-            "host's, and the kernel sends audit records only to the host's: it would receive "
-            "nothing, so it does not subscribe (linux_audit_log_subscribed 0; every other series "
-            "works as before). Run it in the host network namespace: docker/podman "
-            "--network=host; Kubernetes hostNetwork: true; systemd: no PrivateNetwork=yes (the "
-            "socket-activated unit cannot use the records collector; use the plain service)");
-        return;
-    }
-    if (const auto opened = stream_.open(wanted_buffer_bytes); !opened) {
-        logging::error("records collector: cannot open its audit netlink socket: " +
-                       opened.error().what);
-        return;
-    }
-    opened_ = true;
-    logging::debug("records collector: receive buffer " + std::to_string(stream_.buffer_bytes()) +
-                   " bytes" + (stream_.buffer_forced() ? " (SO_RCVBUFFORCE)" : " (SO_RCVBUF)"));
-}
-
-void records_collector::start() {
-    if (!opened_) {
-        return;
-    }
-    if (const auto joined = stream_.subscribe(); !joined) {
-        logging::error("records collector: " + joined.error().what +
-                       "; linux_audit_log_subscribed stays 0, every other series works as "
-                       "before");
-        stream_.close();
-        return;
-    }
-    subscribed_ = true;
-    logging::info("records collector: reading the audit read-log group (receive buffer " +
-                  std::to_string(stream_.buffer_bytes()) +
-                  " bytes; the kernel sends records only to the host network namespace)");
-}
-
-void records_collector::stop() {
-    stream_.close();
-    subscribed_ = false;
-}
-
-void records_collector::collect(std::vector<family>& out) const {
-    counts_.collect(out, subscribed_);
 }
 
 } // namespace lae::metrics

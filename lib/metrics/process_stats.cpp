@@ -1,4 +1,4 @@
-#include "metrics/process_collector.hpp"
+#include "metrics/process_stats.hpp"
 
 #include "metrics/catalogue.hpp"
 
@@ -106,7 +106,7 @@ std::optional<std::uint64_t> parse_boot_time(std::string_view text) {
     return to_number(rest.substr(0, rest.find('\n')));
 }
 
-process_collector::process_collector()
+process_stats::process_stats()
     : ticks_per_second_(static_cast<double>(::sysconf(_SC_CLK_TCK))),
       page_size_(static_cast<double>(::sysconf(_SC_PAGESIZE))) {
     const auto stat = parse_proc_stat(read_small_file("/proc/self/stat"));
@@ -118,7 +118,7 @@ process_collector::process_collector()
     }
 }
 
-void process_collector::collect(std::vector<family>& out) const {
+void process_stats::collect(std::vector<family>& out) const {
     if (const auto stat = parse_proc_stat(read_small_file("/proc/self/stat"))) {
         out.push_back(make_family(series::process_cpu,
                                   static_cast<double>(stat->user_ticks + stat->system_ticks) /
