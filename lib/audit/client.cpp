@@ -1,8 +1,8 @@
 #include "audit/client.hpp"
 
 #include "audit/advice.hpp"
-#include "audit/guarded_call.hpp"
 #include "audit/netlink_socket.hpp"
+#include "core/guarded_call.hpp"
 #include "logging/logging.hpp"
 
 #include <algorithm>
@@ -236,10 +236,10 @@ template <typename Query> void client::deliver(flight<Query>& f) {
         // A waiter that throws is a bug of whoever asked; the others get the same answer,
         // and the client, consistent already, goes on.
         if (const auto thrown = exception_from([&] { waiter(outcome); })) {
-            report_bug(std::string("a handler of the ") + std::string(Query::name) + " query",
-                       *thrown,
-                       "that handler's work is lost; the other handlers got the answer, and "
-                       "later queries go on");
+            logging::error(bug_report(
+                std::string("a handler of the ") + std::string(Query::name) + " query", *thrown,
+                "that handler's work is lost; the other handlers got the answer, and later "
+                "queries go on"));
         }
     }
 }

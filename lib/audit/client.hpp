@@ -160,7 +160,7 @@ private:
     // Ends the flight; its waiters get the outcome now, or at the end of the turn of reading.
     template <typename Query>
     void finish(flight<Query>& f, lae::result<typename Query::answer_type> outcome);
-    // Hands an ended flight's outcome to its waiters, each guarded (see guarded_call.hpp).
+    // Hands an ended flight's outcome to its waiters, each guarded (see core/guarded_call.hpp).
     template <typename Query> void deliver(flight<Query>& f);
     void deliver_all();
     template <typename Query> void fail(flight<Query>& f, const boost::system::error_code& error);
