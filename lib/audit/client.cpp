@@ -235,11 +235,19 @@ template <typename Query> void client::deliver(flight<Query>& f) {
     for (const auto& waiter : waiters) {
         // A waiter that throws is a bug of whoever asked; the others get the same answer,
         // and the client, consistent already, goes on.
-        if (const auto thrown = exception_from([&] { waiter(outcome); })) {
+        // In practice the waiter served a scrape or a /healthz request: the operator sees
+        // that request go unanswered (its connection closed), so the line says that.
+        const auto thrown = exception_from([&] { waiter(outcome); });
+        if (!thrown) {
+            continue;
+        }
+        if (const auto count = f.handler_failures.admit()) {
             logging::error(bug_report(
                 std::string("a handler of the ") + std::string(Query::name) + " query", *thrown,
-                "that handler's work is lost; the other handlers got the answer, and later "
-                "queries go on"));
+                "the request it served (a scrape or a /healthz check) got no answer and its "
+                "connection was closed; the other handlers got the answer, and later queries "
+                "go on (" +
+                    std::to_string(*count) + " so far for this query)"));
         }
     }
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "audit/protocol.hpp"
+#include "core/guarded_call.hpp"
 #include "core/result.hpp"
 
 #include <array>
@@ -138,6 +139,7 @@ private:
         std::optional<lae::result<answer_type>> outcome;
         std::vector<handler<Query>> answered;
         boost::system::error_code last_error; // for logging only changes of state
+        doubling_throttle handler_failures;   // waiters that threw, for the log
     };
 
     // The table: one flight per query. Every path below walks it whole.

@@ -4,6 +4,7 @@
 // and whoever ran it goes on as if it had returned.
 #pragma once
 
+#include <cstdint>
 #include <exception>
 #include <optional>
 #include <string>
@@ -30,5 +31,22 @@ inline std::string bug_report(std::string_view who, std::string_view thrown,
     return "bug in the exporter: " + std::string(who) + " threw (" + std::string(thrown) + "); " +
            std::string(what_is_lost) + ". Please report it with this line";
 }
+
+// Says when to log a repeated bug: at its 1st, 2nd, 4th, 8th... occurrence, so a handler that
+// throws every time cannot flood the log, and each line still tells how often it happened.
+class doubling_throttle {
+public:
+    // Counts one occurrence; its count when this one is to be logged.
+    std::optional<std::uint64_t> admit() noexcept {
+        const auto count = ++count_;
+        if ((count & (count - 1)) != 0) {
+            return std::nullopt;
+        }
+        return count;
+    }
+
+private:
+    std::uint64_t count_ = 0;
+};
 
 } // namespace lae

@@ -355,3 +355,31 @@ BOOST_AUTO_TEST_CASE(a_throwing_waiter_harms_neither_the_others_nor_later_querie
     }
     BOOST_TEST(logged.find("query failing") == std::string::npos); // the kernel is not blamed
 }
+
+BOOST_AUTO_TEST_CASE(a_waiter_that_always_throws_cannot_flood_the_log) {
+    // Five waiters of one query throw: the bug is logged at the 1st, 2nd and 4th, with the
+    // count, and tells the operator what it cost them.
+    log_capture log;
+    boost::asio::io_context context;
+    client kernel(context.get_executor(), 2s);
+    for (int i = 0; i < 5; ++i) {
+        kernel.async_get_status(
+            [](const auto&) { throw std::runtime_error("a waiter's own bug"); });
+    }
+    BOOST_TEST(run_catching(context) == 0);
+
+    const auto logged = log.lines.str();
+    BOOST_TEST_MESSAGE(logged);
+    std::size_t lines = 0;
+    for (auto at = logged.find("bug in the exporter"); at != std::string::npos;
+         at = logged.find("bug in the exporter", at + 1)) {
+        ++lines;
+    }
+    BOOST_TEST(lines == 3U);
+    for (const auto* count : {"(1 so far", "(2 so far", "(4 so far"}) {
+        BOOST_TEST(logged.find(count) != std::string::npos, count);
+    }
+    BOOST_TEST(logged.find("(3 so far") == std::string::npos);
+    BOOST_TEST(logged.find("a scrape or a /healthz check) got no answer and its connection was "
+                           "closed") != std::string::npos);
+}
