@@ -181,6 +181,7 @@ private:
     void dispatch_datagram(std::span<const std::byte> bytes, std::size_t size);
     void dispatch(const message& reply);
     void fail_all(const boost::system::error_code& error);
+    void fail_all(const lae::failure& why);
     bool in_flight() const;
 
     boost::asio::any_io_executor executor_;
