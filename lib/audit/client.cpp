@@ -1,19 +1,21 @@
 #include "audit/client.hpp"
 
 #include "audit/advice.hpp"
-#include "audit/guarded_call.hpp"
 #include "audit/netlink_socket.hpp"
+#include "core/guarded_call.hpp"
 #include "logging/logging.hpp"
 
 #include <algorithm>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/system/errc.hpp>
 #include <cerrno>
 #include <cstddef>
 #include <cstring>
 #include <linux/netlink.h>
 #include <sys/socket.h>
+#include <type_traits>
 
 namespace lae::audit {
 namespace {
@@ -235,11 +237,19 @@ template <typename Query> void client::deliver(flight<Query>& f) {
     for (const auto& waiter : waiters) {
         // A waiter that throws is a bug of whoever asked; the others get the same answer,
         // and the client, consistent already, goes on.
-        if (const auto thrown = exception_from([&] { waiter(outcome); })) {
-            report_bug(std::string("a handler of the ") + std::string(Query::name) + " query",
-                       *thrown,
-                       "that handler's work is lost; the other handlers got the answer, and "
-                       "later queries go on");
+        // In practice the waiter served a scrape or a /healthz request: the operator sees
+        // that request go unanswered (its connection closed), so the line says that.
+        const auto thrown = exception_from([&] { waiter(outcome); });
+        if (!thrown) {
+            continue;
+        }
+        if (const auto count = f.handler_failures.admit()) {
+            logging::error(bug_report(
+                std::string("a handler of the ") + std::string(Query::name) + " query", *thrown,
+                "the request it served (a scrape or a /healthz check) got no answer and its "
+                "connection was closed; the other handlers got the answer, and later queries "
+                "go on (" +
+                    std::to_string(*count) + " so far for this query)"));
         }
     }
 }
@@ -249,9 +259,13 @@ void client::deliver_all() {
 }
 
 void client::fail_all(const error_code& error) {
-    flights_.for_each([this, &error](auto& f) {
+    fail_all(audit_failure(error));
+}
+
+void client::fail_all(const lae::failure& why) {
+    flights_.for_each([this, &why](auto& f) {
         if (f.sequence) {
-            fail(f, error);
+            finish(f, lae::result<typename std::decay_t<decltype(f)>::answer_type>(why));
         }
     });
 }
@@ -285,6 +299,19 @@ void client::on_receive(const error_code& error, std::size_t size) {
             read_error = read_turn(size);
         } catch (...) {
             in_turn_ = false; // out of memory counting a rule, say: nothing is armed now
+            // The replies this turn took are gone: the queries in flight would time out and
+            // the log blame the kernel. They fail now, saying whose failure it is, and the
+            // next query starts on a fresh socket. (`throw;` hands exception_from the
+            // exception being handled, for its message.)
+            const auto thrown = exception_from([] { throw; });
+            error_code ignored;
+            socket_.close(ignored);
+            fail_all(lae::failure{
+                "the exporter itself failed while reading the kernel's audit replies (" +
+                    thrown.value_or("") +
+                    "): a bug or a lack of memory in the exporter, not a kernel problem; the "
+                    "next query tries again on a fresh socket",
+                boost::system::errc::make_error_code(boost::system::errc::state_not_recoverable)});
             deliver_all();
             throw;
         }

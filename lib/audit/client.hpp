@@ -3,6 +3,7 @@
 #pragma once
 
 #include "audit/protocol.hpp"
+#include "core/guarded_call.hpp"
 #include "core/result.hpp"
 
 #include <array>
@@ -138,6 +139,7 @@ private:
         std::optional<lae::result<answer_type>> outcome;
         std::vector<handler<Query>> answered;
         boost::system::error_code last_error; // for logging only changes of state
+        doubling_throttle handler_failures;   // waiters that threw, for the log
     };
 
     // The table: one flight per query. Every path below walks it whole.
@@ -160,7 +162,7 @@ private:
     // Ends the flight; its waiters get the outcome now, or at the end of the turn of reading.
     template <typename Query>
     void finish(flight<Query>& f, lae::result<typename Query::answer_type> outcome);
-    // Hands an ended flight's outcome to its waiters, each guarded (see guarded_call.hpp).
+    // Hands an ended flight's outcome to its waiters, each guarded (see core/guarded_call.hpp).
     template <typename Query> void deliver(flight<Query>& f);
     void deliver_all();
     template <typename Query> void fail(flight<Query>& f, const boost::system::error_code& error);
@@ -179,6 +181,7 @@ private:
     void dispatch_datagram(std::span<const std::byte> bytes, std::size_t size);
     void dispatch(const message& reply);
     void fail_all(const boost::system::error_code& error);
+    void fail_all(const lae::failure& why);
     bool in_flight() const;
 
     boost::asio::any_io_executor executor_;

@@ -1,10 +1,11 @@
 #include "audit/record_stream.hpp"
 
 #include "audit/advice.hpp"
-#include "audit/guarded_call.hpp"
 #include "audit/netlink_socket.hpp"
 #include "audit/protocol.hpp"
 #include "audit/record.hpp"
+#include "core/guarded_call.hpp"
+#include "logging/logging.hpp"
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
@@ -134,12 +135,10 @@ template <typename Call> void record_stream::guarded(std::string_view who, Call&
     if (!thrown) {
         return;
     }
-    // Said the first time, then at 2, 4, 8... times: a handler that throws on every record
-    // must not flood the log.
-    if (const auto count = ++handler_failures_; (count & (count - 1)) == 0) {
-        report_bug(who, *thrown,
-                   "that record (or event) is not counted, reading goes on (" +
-                       std::to_string(count) + " so far)");
+    if (const auto count = handler_failures_.admit()) {
+        logging::error(bug_report(who, *thrown,
+                                  "that record (or event) is not counted, reading goes on (" +
+                                      std::to_string(*count) + " so far)"));
     }
 }
 

@@ -5,6 +5,7 @@
 // socket), never its own or the audit daemon's.
 #pragma once
 
+#include "core/guarded_call.hpp"
 #include "core/result.hpp"
 
 #include <array>
@@ -80,8 +81,8 @@ private:
     boost::asio::generic::raw_protocol::socket socket_;
     int buffer_bytes_ = 0;
     bool buffer_forced_ = false;
-    std::uint64_t generation_ = 0; // which open() a pending wait belongs to
-    std::uint64_t handler_failures_ = 0;
+    std::uint64_t generation_ = 0;       // which open() a pending wait belongs to
+    doubling_throttle handler_failures_; // for the log
     // recvmmsg slots: a batch of datagrams per system call. A record is at most
     // MAX_AUDIT_MESSAGE_LENGTH (8970) bytes; a longer one arrives cut (its type still counts).
     static constexpr std::size_t batch = 16;

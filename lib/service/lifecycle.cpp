@@ -1,6 +1,6 @@
 #include "service/lifecycle.hpp"
 
-#include "audit/guarded_call.hpp"
+#include "core/guarded_call.hpp"
 #include "logging/logging.hpp"
 
 #include <csignal>
@@ -42,13 +42,13 @@ void lifecycle::run() {
         // The handler that threw is gone, and with it the last hold on its session: that
         // connection closes. Everything else goes on (run() may be called again as is).
         // Nothing the kernel or a client sends makes a handler throw: this is a bug.
-        const auto thrown = audit::exception_from([this] { context_.run(); });
+        const auto thrown = exception_from([this] { context_.run(); });
         if (!thrown) {
             return;
         }
-        audit::report_bug("an event handler", *thrown,
-                          "the work it was doing is dropped (a connection it served is closed), "
-                          "the exporter goes on");
+        logging::error(bug_report("an event handler", *thrown,
+                                  "the work it was doing is dropped (a connection it served is "
+                                  "closed), the exporter goes on"));
     }
 }
 

@@ -3,7 +3,7 @@
 // the check machines). Values are compared with auditctl in test/integration.
 #include "audit/advice.hpp"
 #include "audit/client.hpp"
-#include "logging/logging.hpp"
+#include "support/log_capture.hpp"
 
 #include <array>
 #include <boost/asio/io_context.hpp>
@@ -12,7 +12,6 @@
 #include <cstring>
 #include <linux/netlink.h>
 #include <optional>
-#include <sstream>
 #include <stdexcept>
 #include <sys/socket.h>
 #include <thread>
@@ -40,18 +39,6 @@ int run_catching(boost::asio::io_context& context) {
         }
     }
 }
-
-// What the exporter logs meanwhile (the log's sink writes to std::clog).
-struct log_capture {
-    std::ostringstream lines;
-    std::streambuf* previous;
-    log_capture() : previous(std::clog.rdbuf(lines.rdbuf())) {
-        lae::logging::init(lae::logging::level::info, lae::logging::format::logfmt);
-    }
-    ~log_capture() { std::clog.rdbuf(previous); }
-    log_capture(const log_capture&) = delete;
-    log_capture& operator=(const log_capture&) = delete;
-};
 
 // The errno a query failed with; empty when it was answered.
 template <typename T> error_code code_of(const result<T>& outcome) {
@@ -314,7 +301,7 @@ BOOST_AUTO_TEST_CASE(a_throwing_waiter_harms_neither_the_others_nor_later_querie
     // One waiter of each query throws (a bug in whoever asked); the others sharing its answer
     // still get it, every later query is answered by the kernel, and the log names the bug,
     // not the kernel.
-    log_capture log;
+    lae::test::log_capture log;
     boost::asio::io_context context;
     client kernel(context.get_executor(), 2s);
     const auto buggy = [](const auto&) {
@@ -347,11 +334,39 @@ BOOST_AUTO_TEST_CASE(a_throwing_waiter_harms_neither_the_others_nor_later_querie
     BOOST_TEST(!later_features, later_features.message());
     BOOST_TEST(kernel.requests_sent() == 6U);
 
-    const auto logged = log.lines.str();
+    const auto logged = log.text();
     BOOST_TEST_MESSAGE(logged);
     for (const auto* name : {"audit status", "audit rules", "audit features"}) {
         BOOST_TEST(logged.find(std::string("bug in the exporter: a handler of the ") + name +
                                " query threw (a waiter's own bug)") != std::string::npos);
     }
     BOOST_TEST(logged.find("query failing") == std::string::npos); // the kernel is not blamed
+}
+
+BOOST_AUTO_TEST_CASE(a_waiter_that_always_throws_cannot_flood_the_log) {
+    // Five waiters of one query throw: the bug is logged at the 1st, 2nd and 4th, with the
+    // count, and tells the operator what it cost them.
+    lae::test::log_capture log;
+    boost::asio::io_context context;
+    client kernel(context.get_executor(), 2s);
+    for (int i = 0; i < 5; ++i) {
+        kernel.async_get_status(
+            [](const auto&) { throw std::runtime_error("a waiter's own bug"); });
+    }
+    BOOST_TEST(run_catching(context) == 0);
+
+    const auto logged = log.text();
+    BOOST_TEST_MESSAGE(logged);
+    std::size_t lines = 0;
+    for (auto at = logged.find("bug in the exporter"); at != std::string::npos;
+         at = logged.find("bug in the exporter", at + 1)) {
+        ++lines;
+    }
+    BOOST_TEST(lines == 3U);
+    for (const auto* count : {"(1 so far", "(2 so far", "(4 so far"}) {
+        BOOST_TEST(logged.find(count) != std::string::npos, count);
+    }
+    BOOST_TEST(logged.find("(3 so far") == std::string::npos);
+    BOOST_TEST(logged.find("a scrape or a /healthz check) got no answer and its connection was "
+                           "closed") != std::string::npos);
 }

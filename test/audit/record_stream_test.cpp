@@ -4,7 +4,7 @@
 // emits even while audit is disabled (CAP_AUDIT_WRITE), so the machine's audit state is not
 // touched. The kernel also prints them to its log when no audit daemon is registered.
 #include "audit/record_stream.hpp"
-#include "logging/logging.hpp"
+#include "support/log_capture.hpp"
 
 #include <array>
 #include <boost/asio/io_context.hpp>
@@ -12,7 +12,6 @@
 #include <chrono>
 #include <cstring>
 #include <linux/netlink.h>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <sys/socket.h>
@@ -73,9 +72,7 @@ template <typename Done> int run_until(boost::asio::io_context& context, Done do
 } // namespace
 
 BOOST_AUTO_TEST_CASE(a_throwing_record_handler_does_not_stop_the_reading) {
-    std::ostringstream logged;
-    auto* const previous = std::clog.rdbuf(logged.rdbuf());
-    lae::logging::init(lae::logging::level::info, lae::logging::format::logfmt);
+    lae::test::log_capture log;
 
     // Marked with this process's PID, so records other tests make at the same time do not
     // count.
@@ -104,11 +101,10 @@ BOOST_AUTO_TEST_CASE(a_throwing_record_handler_does_not_stop_the_reading) {
     BOOST_TEST_REQUIRE(send_user_avc(marker + "2"));
     run_until(context, [&] { return seen >= 2; });
     stream.close();
-    std::clog.rdbuf(previous);
 
     BOOST_TEST(seen == 2);
     BOOST_TEST(escaped == 0); // reported by the stream, not thrown across the event loop
-    BOOST_TEST_MESSAGE(logged.str());
-    BOOST_TEST(logged.str().find("bug in the exporter: the audit record handler threw (a record "
-                                 "handler's own bug)") != std::string::npos);
+    BOOST_TEST_MESSAGE(log.text());
+    BOOST_TEST(log.text().find("bug in the exporter: the audit record handler threw (a record "
+                               "handler's own bug)") != std::string::npos);
 }

@@ -6,8 +6,8 @@
 #include "audit/client.hpp"
 #include "handlers/metrics_handler.hpp"
 #include "http/server.hpp"
-#include "logging/logging.hpp"
 #include "service/lifecycle.hpp"
+#include "support/log_capture.hpp"
 #include "support/metrics_route.hpp"
 
 #include <boost/asio/connect.hpp>
@@ -16,10 +16,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/test/unit_test.hpp>
 #include <csignal>
-#include <functional>
 #include <future>
-#include <memory>
-#include <sstream>
 #include <stdexcept>
 #include <thread>
 #include <unistd.h>
@@ -167,12 +164,7 @@ BOOST_AUTO_TEST_CASE(a_second_signal_cuts_at_once) {
 }
 
 BOOST_AUTO_TEST_CASE(a_throwing_handler_closes_its_connection_and_the_server_lives) {
-    // What the exporter logs (its sink writes to std::clog), restored after the loop's end.
-    std::ostringstream logged;
-    std::unique_ptr<std::streambuf, std::function<void(std::streambuf*)>> restore(
-        std::clog.rdbuf(logged.rdbuf()),
-        [](std::streambuf* previous) { std::clog.rdbuf(previous); });
-    logging::init(logging::level::info, logging::format::logfmt);
+    lae::test::log_capture log; // outlives the loop
     exporter e(300ms, 1300ms);
     for (const auto* target : {"/throw", "/throw-other"}) {
         client c(e.port);
@@ -187,10 +179,10 @@ BOOST_AUTO_TEST_CASE(a_throwing_handler_closes_its_connection_and_the_server_liv
     asio::post(e.context, [&] { e.life.shut_down("test"); });
     BOOST_TEST(e.life_ended_within(2s));
     // An operator reads it as the exporter's bug to report, not a kernel problem.
-    BOOST_TEST_MESSAGE(logged.str());
-    BOOST_TEST(logged.str().find("bug in the exporter: an event handler threw (a handler "
-                                 "failed)") != std::string::npos);
-    BOOST_TEST(logged.str().find("bug in the exporter: an event handler threw (an exception of "
-                                 "unknown type)") != std::string::npos);
-    BOOST_TEST(logged.str().find("Please report it") != std::string::npos);
+    BOOST_TEST_MESSAGE(log.text());
+    BOOST_TEST(log.text().find("bug in the exporter: an event handler threw (a handler "
+                               "failed)") != std::string::npos);
+    BOOST_TEST(log.text().find("bug in the exporter: an event handler threw (an exception of "
+                               "unknown type)") != std::string::npos);
+    BOOST_TEST(log.text().find("Please report it") != std::string::npos);
 }
