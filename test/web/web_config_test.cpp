@@ -1,15 +1,27 @@
 #define BOOST_TEST_MODULE web configuration
-#include "config/web_config.hpp"
+#include "web/web_config.hpp"
 
 #include <boost/test/unit_test.hpp>
 
-using namespace lae::config;
+using namespace lae::web;
 
 namespace {
 const std::string bcrypt = "$2y$10$Jcx0EWF9aZbQe5gK7S1IJ.wJ0cOUOjjy1yN2RyBtc7M4hfJE/hkWa";
 
-web_config_result parse(const std::string& yaml) {
-    return parse_web_config(yaml, "/etc/lae");
+// The result unpacked, so that a failed expectation can print the sentence.
+struct parsed {
+    std::optional<web_config> config;
+    std::string error;
+};
+parsed unpack(const lae::result<web_config>& result) {
+    if (result) {
+        return {*result, {}};
+    }
+    return {std::nullopt, result.error().what};
+}
+
+parsed parse(const std::string& yaml) {
+    return unpack(parse_web_config(yaml, "/etc/lae"));
 }
 } // namespace
 
@@ -171,7 +183,7 @@ BOOST_AUTO_TEST_CASE(control_bytes_in_keys_are_shown_escaped) {
 }
 
 BOOST_AUTO_TEST_CASE(missing_file_is_named) {
-    const auto result = load_web_config("/nonexistent/web.yml");
+    const auto result = unpack(load_web_config("/nonexistent/web.yml"));
     BOOST_TEST(!result.config.has_value());
     BOOST_TEST(result.error.find("/nonexistent/web.yml") != std::string::npos);
 }

@@ -1,5 +1,5 @@
 #define BOOST_TEST_MODULE basic auth
-#include "http/basic_auth.hpp"
+#include "web/basic_auth.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -8,7 +8,7 @@
 #include <optional>
 #include <thread>
 
-using namespace lae::http;
+using namespace lae::web;
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "http/basic_auth.hpp"
+#include "web/basic_auth.hpp"
 
 #include "logging/logging.hpp"
 
@@ -16,7 +16,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
-namespace lae::http {
+namespace lae::web {
 namespace {
 
 namespace asio = boost::asio;
@@ -295,4 +295,4 @@ void basic_auth::check(std::string_view authorization, const asio::ip::address& 
     });
 }
 
-} // namespace lae::http
+} // namespace lae::web

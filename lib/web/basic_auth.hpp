@@ -5,6 +5,8 @@
 // lives on the event loop's thread only, without locks.
 #pragma once
 
+#include "http/credential_check.hpp"
+
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -16,9 +18,9 @@
 #include <string>
 #include <string_view>
 
-namespace lae::http {
+namespace lae::web {
 
-class basic_auth {
+class basic_auth final : public http::credential_check {
 public:
     struct limits {
         std::size_t workers = 0;       // bcrypt threads; 0: half the CPUs, from 1 to 4
@@ -30,20 +32,13 @@ public:
         std::chrono::milliseconds refill{1000};
     };
 
-    enum class verdict { allowed, denied, throttled };
-    struct decision {
-        verdict outcome = verdict::denied;
-        std::chrono::seconds retry_after{0}; // for throttled
-    };
-    using completion = std::function<void(decision)>;
-
     // `loop` is the event loop's executor: decisions are delivered there.
     basic_auth(boost::asio::any_io_executor loop, std::map<std::string, std::string> users,
                limits settings);
     basic_auth(boost::asio::any_io_executor loop, std::map<std::string, std::string> users);
     basic_auth(const basic_auth&) = delete;
     basic_auth& operator=(const basic_auth&) = delete;
-    ~basic_auth();
+    ~basic_auth() override;
 
     // New users (a reloaded web configuration): forgets the cached credentials and makes the
     // unknown-user hash at the new highest cost. Checks in flight finish against the old ones.
@@ -54,14 +49,12 @@ public:
     // check completes later, from the event loop. `done` is called exactly once, unless
     // abandon() drops it first.
     void check(std::string_view authorization, const boost::asio::ip::address& client,
-               completion done);
+               completion done) override;
 
     // At shutdown, when the grace period ends: drops every check still waiting for a worker's
     // verdict (and with it the request it was for) without calling it. Checks do not keep the
     // event loop running, so this is what lets the exporter exit without waiting for bcrypt.
     void abandon();
-
-    static constexpr std::string_view challenge = "Basic realm=\"linux-audit-exporter\"";
 
 private:
     struct state;
@@ -79,4 +72,4 @@ unsigned bcrypt_cost(std::string_view hash);
 // Decodes standard base64; false on malformed input.
 bool decode_base64(std::string_view text, std::string& out);
 
-} // namespace lae::http
+} // namespace lae::web
