@@ -1,15 +1,9 @@
 #include "http/router.hpp"
 
 #include <algorithm>
+#include <string>
 
 namespace lae::http {
-
-response make_response(beast_http::status status, std::string_view content_type, std::string body) {
-    response res{status, 11};
-    res.set(beast_http::field::content_type, content_type);
-    res.body() = std::move(body);
-    return res;
-}
 
 void router::add(std::string path, handler route_handler) {
     routes_.emplace_back(std::move(path), std::move(route_handler));

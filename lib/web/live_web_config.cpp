@@ -76,6 +76,35 @@ live_web_config::stamps live_web_config::stamps_of(const web_config& config) con
     return result;
 }
 
+// A reload may tighten the configuration but not drop a protection: a file cut while being
+// written (`: > web.yml`, or cut before basic_auth_users) must not open the exporter. Such a
+// file is taken only by a restart, which is the operator's word that it is meant.
+result<void> live_web_config::weakens(const web_config& next, bool next_tls) const {
+    // `what` says what the file would do; the sentence then says how to have it anyway.
+    const auto needs_restart = [&](const std::string& what) {
+        return fail(web_config_file_ + ": " + what +
+                    " needs a restart (a reload keeps the previous configuration)");
+    };
+    if (next.empty_document) {
+        return needs_restart("an empty file (truncated while being written?)");
+    }
+    if (next_tls != static_cast<bool>(context_)) {
+        // The listeners keep the protocol they started with.
+        return needs_restart(std::string("turning TLS ") + (next_tls ? "on" : "off"));
+    }
+    if (!config_.users.empty() && next.users.empty()) {
+        return needs_restart("turning basic authentication off (no basic_auth_users)");
+    }
+    const auto requires_certificate = [](const std::optional<tls_settings>& tls) {
+        return tls && (tls->auth == client_auth::require_any ||
+                       tls->auth == client_auth::require_and_verify);
+    };
+    if (requires_certificate(config_.tls) && !requires_certificate(next.tls)) {
+        return needs_restart("no longer requiring client certificates (client_auth_type)");
+    }
+    return {};
+}
+
 result<void> live_web_config::apply(bool first) {
     // The file's stamp is taken before the file is read: a write that ends while we read it
     // then shows as a change at the next look, instead of leaving us with its first half.
@@ -96,9 +125,10 @@ result<void> live_web_config::apply(bool first) {
         }
         context = std::move(*made);
     }
-    if (!first && static_cast<bool>(context) != static_cast<bool>(context_)) {
-        return fail(web_config_file_ + ": turning TLS " + (context ? "on" : "off") +
-                    " needs a restart (the listeners keep their protocol)");
+    if (!first) {
+        if (auto weaker = weakens(next, static_cast<bool>(context)); !weaker) {
+            return weaker;
+        }
     }
     // One basic_auth for the whole run (its worker threads and failure budgets stay); new
     // users are handed to it, unchanged ones keep their cache.

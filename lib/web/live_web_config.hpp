@@ -100,6 +100,8 @@ private:
     stamps stamps_of(const web_config& config) const;
     // Reads and applies the file; a failure when it is invalid.
     result<void> apply(bool first);
+    // A failure when `next` would drop a protection the running configuration has.
+    result<void> weakens(const web_config& next, bool next_tls) const;
 
     std::string web_config_file_;
     boost::asio::any_io_executor loop_;

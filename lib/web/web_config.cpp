@@ -1,5 +1,6 @@
 #include "web/web_config.hpp"
 
+#include "http/message.hpp"
 #include "text/duration.hpp"
 
 #include <algorithm>
@@ -276,6 +277,9 @@ http_settings parse_http(const YAML::Node& node) {
             if (value.find_first_of(std::string("\r\n\0", 3)) != std::string::npos) {
                 throw invalid(where + ": a header value cannot contain line breaks");
             }
+            if (const auto why = http::unsendable_field(name, value); !why.empty()) {
+                throw invalid(where + ": the value is " + why);
+            }
             if (!seen.insert(name).second) {
                 throw invalid(where + ": given twice");
             }
@@ -320,6 +324,7 @@ result<web_config> parse_web_config(const std::string& yaml_text, const std::str
         const YAML::Node root = YAML::Load(yaml_text);
         web_config config;
         if (root.IsNull()) {
+            config.empty_document = true;
             return config;
         }
         only_known_keys(

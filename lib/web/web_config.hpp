@@ -64,6 +64,9 @@ struct web_config {
     // Keys given without effect in this file (such as min_version without TLS), for the log;
     // the toolkit accepts them too.
     std::vector<std::string> without_effect;
+    // The file held no document at all (empty, or only comments): fine for a start, suspect
+    // for a reload (a file truncated while being rewritten).
+    bool empty_document = false;
 };
 
 // `folder` resolves relative file names, as exporter-toolkit does. A failure names the key

@@ -48,7 +48,7 @@ struct exporter {
         routes.add("/throw", [](const http::request&, const http::responder&) {
             throw std::runtime_error("a handler failed");
         });
-        BOOST_TEST_REQUIRE(server.listen({"127.0.0.1", 0}).empty());
+        BOOST_TEST_REQUIRE(server.listen({"127.0.0.1", 0}).has_value());
         port = server.local_endpoint().port();
         server.start();
         life.add(server);

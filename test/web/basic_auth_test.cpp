@@ -1,12 +1,15 @@
 #define BOOST_TEST_MODULE basic auth
 #include "web/basic_auth.hpp"
 
+#include <algorithm>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/test/unit_test.hpp>
 #include <crypt.h>
 #include <optional>
+#include <string>
 #include <thread>
+#include <vector>
 
 using namespace lae::web;
 
@@ -130,26 +133,133 @@ BOOST_AUTO_TEST_CASE(a_client_that_keeps_failing_is_throttled_and_its_cached_scr
         (auth.ask(header("alice:guess"), "192.0.2.9").outcome == basic_auth::verdict::denied));
 }
 
-BOOST_AUTO_TEST_CASE(checks_beyond_the_cap_are_throttled_not_queued) {
+BOOST_AUTO_TEST_CASE(checks_beyond_a_clients_queue_are_throttled_not_queued) {
     basic_auth::limits limits;
     limits.workers = 1;
-    limits.max_in_flight = 2;
+    limits.per_client_queue = 2;
     checker auth({{"alice", bcrypt("secret", 8)}}, limits);
     int denied = 0;
     int throttled = 0;
     auto waiting = boost::asio::make_work_guard(auth.loop);
-    for (int i = 0; i < 6; ++i) {
-        const std::string client = "192.0.2." + std::to_string(20 + i);
-        auth.auth.check(header("alice:guess"), make_address(client), [&](basic_auth::decision d) {
-            (d.outcome == basic_auth::verdict::throttled ? throttled : denied) += 1;
-            if (denied + throttled == 6) {
-                waiting.reset();
-            }
-        });
+    for (int i = 0; i < 4; ++i) {
+        auth.auth.check(header("alice:guess"), make_address("192.0.2.20"),
+                        [&](basic_auth::decision d) {
+                            (d.outcome == basic_auth::verdict::throttled ? throttled : denied) += 1;
+                            if (denied + throttled == 4) {
+                                waiting.reset();
+                            }
+                        });
     }
     auth.loop.run();
     BOOST_TEST(denied == 2);
-    BOOST_TEST(throttled == 4);
+    BOOST_TEST(throttled == 2);
+}
+
+// Issue 23.3: guesses from many addresses took every check slot (429 for everyone else);
+// now each client waits its turn, and a valid login is served within one round.
+BOOST_AUTO_TEST_CASE(a_flood_from_many_addresses_does_not_starve_a_valid_login) {
+    basic_auth::limits limits;
+    limits.workers = 1;
+    checker auth({{"alice", bcrypt("secret", 6)}}, limits);
+    constexpr int flooders = 30;
+    std::vector<std::string> order; // who got a bcrypt verdict, in order
+    std::optional<basic_auth::decision> valid;
+    auto waiting = boost::asio::make_work_guard(auth.loop);
+    int answered = 0;
+    const int expected = flooders * 2 + 1;
+    const auto count = [&] {
+        if (++answered == expected) {
+            waiting.reset();
+        }
+    };
+    for (int i = 0; i < flooders; ++i) {
+        for (int j = 0; j < 2; ++j) { // each flooder fills its own queue
+            const std::string client = "198.51.100." + std::to_string(i + 1);
+            auth.auth.check(header("alice:guess"), make_address(client),
+                            [&, client](basic_auth::decision d) {
+                                if (d.outcome == basic_auth::verdict::denied) {
+                                    order.push_back(client);
+                                }
+                                count();
+                            });
+        }
+    }
+    auth.auth.check(header("alice:secret"), make_address("192.0.2.77"),
+                    [&](basic_auth::decision d) {
+                        valid = d;
+                        order.push_back("valid");
+                        count();
+                    });
+    auth.loop.run();
+    BOOST_TEST_REQUIRE(valid.has_value());
+    BOOST_TEST((valid->outcome == basic_auth::verdict::allowed));
+    // At most one round: the check already on the worker, one from every flooder, then the
+    // valid one (first come, first served would put it after all 60).
+    const auto position = std::find(order.begin(), order.end(), "valid") - order.begin();
+    BOOST_TEST(position <= flooders + 1);
+    BOOST_TEST(order.size() == static_cast<std::size_t>(expected)); // nobody got 429
+}
+
+BOOST_AUTO_TEST_CASE(the_scheme_is_case_insensitive) {
+    checker auth({{"alice", bcrypt("secret")}});
+    const auto credentials = header("alice:secret").substr(6);
+    BOOST_TEST(auth.allows("basic " + credentials, "192.0.2.50"));
+    BOOST_TEST(auth.allows("BASIC " + credentials, "192.0.2.51"));
+    BOOST_TEST(auth.allows("bAsIc " + credentials, "192.0.2.52"));
+    BOOST_TEST(!auth.allows("Basik " + credentials, "192.0.2.53"));
+}
+
+BOOST_AUTO_TEST_CASE(credentials_with_nul_are_refused) {
+    using namespace std::string_literals;
+    checker auth({{"alice", bcrypt("pw")}});
+    BOOST_TEST(auth.allows(header("alice:pw"), "192.0.2.60"));
+    // crypt() stops at the NUL: without the check this would pass as "pw".
+    BOOST_TEST(!auth.allows(header("alice:pw\0garbage"s), "192.0.2.61"));
+    BOOST_TEST(auth.inline_answer); // refused before any bcrypt
+    BOOST_TEST(!auth.allows(header("ali\0ce:pw"s), "192.0.2.62"));
+}
+
+BOOST_AUTO_TEST_CASE(ipv6_budgets_go_by_the_64_and_v4_mapped_by_the_v4_address) {
+    BOOST_TEST(client_key(make_address("2001:db8:1:2:aaaa::1")) == "2001:db8:1:2::/64");
+    BOOST_TEST(client_key(make_address("2001:db8:1:2:bbbb::9")) == "2001:db8:1:2::/64");
+    BOOST_TEST(client_key(make_address("::ffff:192.0.2.1")) == "192.0.2.1");
+    BOOST_TEST(client_key(make_address("192.0.2.1")) == "192.0.2.1");
+    basic_auth::limits limits;
+    limits.failure_burst = 1;
+    limits.refill = std::chrono::hours(1);
+    checker auth({{"alice", bcrypt("secret")}}, limits);
+    BOOST_TEST((auth.ask(header("alice:guess"), "2001:db8:1:2::1").outcome ==
+                basic_auth::verdict::denied));
+    // Another address of the same /64 shares the spent budget.
+    BOOST_TEST((auth.ask(header("alice:guess"), "2001:db8:1:2::2").outcome ==
+                basic_auth::verdict::throttled));
+    BOOST_TEST((auth.ask(header("alice:guess"), "2001:db8:1:3::1").outcome ==
+                basic_auth::verdict::denied));
+}
+
+// Issue 23.7: a full table of failing clients was cleared whole, which gave the attacker
+// failing now its budget back; now the client not heard of for longest is forgotten.
+BOOST_AUTO_TEST_CASE(a_full_budget_table_forgets_the_oldest_not_everybody) {
+    basic_auth::limits limits;
+    limits.failure_burst = 1;
+    limits.refill = std::chrono::hours(1);
+    limits.max_clients = 8;
+    checker auth({{"alice", bcrypt("secret")}}, limits);
+    for (int i = 0; i < 7; ++i) {
+        auth.ask(header("alice:guess"), ("192.0.2." + std::to_string(100 + i)).c_str());
+    }
+    const char* attacker = "203.0.113.1";
+    BOOST_TEST((auth.ask(header("alice:guess"), attacker).outcome == basic_auth::verdict::denied));
+    BOOST_TEST(
+        (auth.ask(header("alice:guess"), attacker).outcome == basic_auth::verdict::throttled));
+    // The table is full: a new client pushes out the oldest, not the attacker.
+    BOOST_TEST(
+        (auth.ask(header("alice:guess"), "198.51.100.200").outcome == basic_auth::verdict::denied));
+    BOOST_TEST(
+        (auth.ask(header("alice:guess"), attacker).outcome == basic_auth::verdict::throttled));
+    // The oldest was forgotten: it has a fresh budget.
+    BOOST_TEST(
+        (auth.ask(header("alice:guess"), "192.0.2.100").outcome == basic_auth::verdict::denied));
 }
 
 BOOST_AUTO_TEST_CASE(abandoned_checks_are_dropped_and_let_the_loop_end) {
