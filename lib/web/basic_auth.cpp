@@ -11,6 +11,7 @@
 #include <list>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <optional>
 #include <set>
 #include <sys/resource.h>
 #include <thread>
@@ -148,6 +149,7 @@ struct basic_auth::state {
         double tokens = 0;
         clock_type::time_point updated;
         std::list<std::string>::iterator recency;
+        bool failing = false; // a wrong password since the last right one
     };
     std::unordered_map<std::string, budget> budgets;
     std::list<std::string> recency;
@@ -164,10 +166,18 @@ struct basic_auth::state {
     };
     std::unordered_map<std::uint64_t, pending_check> pending;
     std::uint64_t next_id = 0;
-    // Per client, the ids of its checks not yet given to a worker; `turns` names each client
-    // with a non-empty queue once, in the order the workers serve them (round robin).
+    // Per client, the ids of its checks not yet given to a worker. The turns name each client
+    // with a non-empty queue once, in the order the workers serve them (round robin): first
+    // the clients in good standing (no wrong password since their last right one), then the
+    // others. A guesser so waits behind a new Prometheus, never before it.
     std::unordered_map<std::string, std::deque<std::uint64_t>> queues;
-    std::deque<std::string> turns;
+    std::deque<std::string> turns;         // in good standing
+    std::deque<std::string> failing_turns; // failed lately
+    void take_turn(std::string client) {
+        const auto found = budgets.find(client);
+        const bool failing = found != budgets.end() && found->second.failing;
+        (failing ? failing_turns : turns).push_back(std::move(client));
+    }
     std::unordered_map<std::string, std::size_t> per_client; // queued or running, by client
     std::size_t running = 0;
 
@@ -180,7 +190,7 @@ struct basic_auth::state {
             }
             found = budgets
                         .emplace(client, budget{static_cast<double>(settings.failure_burst), now,
-                                                recency.insert(recency.end(), client)})
+                                                recency.insert(recency.end(), client), false})
                         .first;
         } else {
             recency.splice(recency.end(), recency, found->second.recency);
@@ -212,6 +222,7 @@ struct basic_auth::state {
         }
         auto& check = node.mapped();
         release(check.client);
+        budget_of(check.client, clock_type::now()).failing = !ok;
         if (ok) {
             if (check.generation == generation) {
                 if (verified.size() >= max_cached) {
@@ -256,6 +267,7 @@ void basic_auth::abandon() {
     state_->pending.clear();
     state_->queues.clear();
     state_->turns.clear();
+    state_->failing_turns.clear();
     state_->per_client.clear();
 }
 
@@ -324,7 +336,7 @@ void basic_auth::check(std::string_view authorization, const asio::ip::address& 
     const auto id = s.next_id++;
     auto& queue = s.queues[who];
     if (queue.empty()) {
-        s.turns.push_back(who);
+        s.take_turn(who);
     }
     queue.push_back(id);
     s.pending.emplace(id, state::pending_check{std::move(done), std::move(key), std::move(who),
@@ -335,16 +347,17 @@ void basic_auth::check(std::string_view authorization, const asio::ip::address& 
 
 void basic_auth::serve_next() {
     auto& s = *state_;
-    while (s.running < s.settings.workers && !s.turns.empty()) {
-        auto who = std::move(s.turns.front());
-        s.turns.pop_front();
+    while (s.running < s.settings.workers && (!s.turns.empty() || !s.failing_turns.empty())) {
+        auto& next = s.turns.empty() ? s.failing_turns : s.turns;
+        auto who = std::move(next.front());
+        next.pop_front();
         auto queue = s.queues.find(who);
         const auto id = queue->second.front();
         queue->second.pop_front();
         if (queue->second.empty()) {
             s.queues.erase(queue);
         } else {
-            s.turns.push_back(std::move(who)); // its next check waits for the others' turns
+            s.take_turn(std::move(who)); // its next check waits for the others' turns
         }
         const auto check = s.pending.find(id);
         if (check == s.pending.end()) {

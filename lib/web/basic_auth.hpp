@@ -6,9 +6,9 @@
 // without locks.
 //
 // Clients are served fairly: each client (an IPv4 address, an IPv6 /64) has a short queue of
-// its own, and the workers take the next check from the next client in turn. A flood of
-// guesses from many addresses then delays a valid login by one round of the queues, instead
-// of taking every worker slot and leaving it 429.
+// its own, and the workers take the next check from the next client in turn, clients that
+// gave a wrong password lately after the others. A flood of guesses from many addresses then
+// delays a valid login by one check, instead of taking every worker slot and leaving it 429.
 #pragma once
 
 #include "http/credential_check.hpp"

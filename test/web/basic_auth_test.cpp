@@ -200,6 +200,39 @@ BOOST_AUTO_TEST_CASE(a_flood_from_many_addresses_does_not_starve_a_valid_login) 
     BOOST_TEST(order.size() == static_cast<std::size_t>(expected)); // nobody got 429
 }
 
+BOOST_AUTO_TEST_CASE(clients_that_failed_lately_wait_behind_the_others) {
+    basic_auth::limits limits;
+    limits.workers = 1;
+    checker auth({{"alice", bcrypt("secret", 6)}}, limits);
+    constexpr int guessers = 10;
+    for (int i = 0; i < guessers; ++i) { // each has failed once
+        BOOST_TEST(
+            (auth.ask(header("alice:guess"), ("198.51.100." + std::to_string(i)).c_str()).outcome ==
+             basic_auth::verdict::denied));
+    }
+    std::vector<std::string> order;
+    auto waiting = boost::asio::make_work_guard(auth.loop);
+    const auto note = [&](std::string who) {
+        order.push_back(std::move(who));
+        if (order.size() == guessers + 1) {
+            waiting.reset();
+        }
+    };
+    for (int i = 0; i < guessers; ++i) {
+        auth.auth.check(header("alice:guess"), make_address("198.51.100." + std::to_string(i)),
+                        [&](basic_auth::decision) { note("guesser"); });
+    }
+    auth.auth.check(header("alice:secret"), make_address("192.0.2.78"),
+                    [&](basic_auth::decision d) {
+                        BOOST_TEST((d.outcome == basic_auth::verdict::allowed));
+                        note("valid");
+                    });
+    auth.loop.run();
+    // The first guesser's check was on the worker already; the valid one comes next.
+    const auto position = std::find(order.begin(), order.end(), "valid") - order.begin();
+    BOOST_TEST(position <= 1);
+}
+
 BOOST_AUTO_TEST_CASE(the_scheme_is_case_insensitive) {
     checker auth({{"alice", bcrypt("secret")}});
     const auto credentials = header("alice:secret").substr(6);
