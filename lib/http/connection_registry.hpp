@@ -1,63 +1,80 @@
+// Who is connected, and which connections can give up their place: those waiting idle for a
+// request, and those whose answer the client has not read for a while (a write stalled:
+// clients that pipeline requests and never read), each oldest first. A full house sheds one
+// of those rather than the new scrape, and one client address may hold only so many places.
+// Shared by the server and its sessions, so that either may go first.
 #pragma once
 
 #include "http/connection.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <list>
+#include <map>
 #include <utility>
 
 namespace lae::http {
 
-// Who is connected, and which connections wait idle for a request (oldest first), so that a
-// full house sheds the longest-idle connection rather than the new scrape. Shared by the
-// server and its sessions, so that either may go first.
 class connection_registry {
 public:
-    connection_registry(boost::asio::any_io_executor executor, std::size_t limit)
-        : executor_(std::move(executor)), limit_(limit) {}
+    using clock = std::chrono::steady_clock;
+
+    // `limit` connections in all, `per_client` from one address; a write pending for
+    // `stalled_after` may be cut to make room.
+    connection_registry(boost::asio::any_io_executor executor, std::size_t limit,
+                        std::size_t per_client, clock::duration stalled_after)
+        : executor_(std::move(executor)), limit_(limit), per_client_(per_client),
+          stalled_after_(stalled_after) {}
 
     std::size_t size() const { return all_.size(); }
+    std::size_t from(const boost::asio::ip::address& client) const;
     bool stopping() const { return stopping_; }
 
+    struct waiting {
+        connection* who;
+        boost::asio::ip::address client;
+        clock::time_point since;
+    };
     struct position {
         std::list<connection*>::iterator all;
-        std::list<connection*>::iterator idle;
+        std::list<waiting>::iterator idle;
+        std::list<waiting>::iterator writing;
+        boost::asio::ip::address client;
     };
-    position add(connection* who) { return {all_.insert(all_.end(), who), idle_.end()}; }
+    position add(connection* who, const boost::asio::ip::address& client);
     // Called from a session's destructor: bookkeeping only. The drain callback is posted, never
     // run from here: a destructor may run while the event loop and its owners are going away.
-    void remove(position& where) {
-        forget_idle(where);
-        all_.erase(where.all);
-        if (stopping_ && all_.empty() && on_drained_) {
-            boost::asio::post(executor_, std::exchange(on_drained_, nullptr));
-        }
-    }
-    void mark_idle(connection* who, position& where) {
-        forget_idle(where);
-        where.idle = idle_.insert(idle_.end(), who);
-    }
-    void forget_idle(position& where) {
-        if (where.idle != idle_.end()) {
-            idle_.erase(where.idle);
-            where.idle = idle_.end();
-        }
-    }
-    // Makes room for one more connection; false when every connection is busy.
-    bool make_room();
+    void remove(position& where);
+    void mark_idle(connection* who, position& where);
+    void forget_idle(position& where);
+    void mark_writing(connection* who, position& where);
+    void forget_writing(position& where);
+
+    // Makes room for one more connection from `client`: closes one that can give up its place
+    // when the house, or the client's share of it, is full; false when none can.
+    bool make_room(const boost::asio::ip::address& client);
     void stop(std::function<void()> on_drained);
     // Closes every connection, busy or not; their sessions end as their operations complete.
     void abort();
 
 private:
+    // Closes the connection that waited longest, idle ones first, then stalled writers, among
+    // those `eligible` says; false when there is none.
+    bool evict(const std::function<bool(const waiting&)>& eligible);
+
     boost::asio::any_io_executor executor_;
     std::size_t limit_;
+    std::size_t per_client_;
+    clock::duration stalled_after_;
     bool stopping_ = false;
     std::list<connection*> all_;
-    std::list<connection*> idle_;
+    std::list<waiting> idle_;    // oldest first
+    std::list<waiting> writing_; // by the start of the write, oldest first
+    std::map<boost::asio::ip::address, std::size_t> clients_;
     std::function<void()> on_drained_;
 };
 

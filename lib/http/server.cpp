@@ -26,8 +26,12 @@ using boost::system::error_code;
 
 server::server(asio::io_context& context, const router& routes, server_limits limits)
     : context_(context), routes_(routes), limits_(limits),
-      registry_(
-          std::make_shared<connection_registry>(context.get_executor(), limits.max_connections)) {}
+      registry_(std::make_shared<connection_registry>(
+          context.get_executor(), limits.max_connections,
+          limits.max_connections_per_client != 0
+              ? limits.max_connections_per_client
+              : std::max<std::size_t>(1, limits.max_connections * 3 / 4),
+          limits.stalled_write)) {}
 
 server::~server() = default;
 
@@ -210,7 +214,8 @@ void server::accept(listener& where) {
             });
             return;
         }
-        if (registry_->make_room()) {
+        error_code unknown;
+        if (registry_->make_room(socket.remote_endpoint(unknown).address())) {
             // A failure here (no memory for an SSL object, a TLS reload that throws) costs this
             // connection only: the listener must go on accepting.
             try {
@@ -224,7 +229,8 @@ void server::accept(listener& where) {
             }
         } else {
             error_code ignored;
-            socket.close(ignored); // every connection is mid-request: shed the newcomer
+            // Every connection (or every one of this client's) is mid-request: shed the newcomer.
+            socket.close(ignored);
         }
         accept(where);
     });

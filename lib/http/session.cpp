@@ -39,7 +39,8 @@ public:
             const server_limits& limits, std::shared_ptr<connection_registry> registry)
         : client_(peer_address(socket)), stream_(make_stream(std::move(socket), tls.get())),
           tls_(std::move(tls)), buffer_(limits.header_limit + limits.body_limit), routes_(routes),
-          limits_(limits), registry_(std::move(registry)), position_(registry_->add(this)) {}
+          limits_(limits), registry_(std::move(registry)),
+          position_(registry_->add(this, client_)) {}
 
     ~session() { registry_->remove(position_); }
 
@@ -61,6 +62,7 @@ public:
     // Closes the connection; the pending read completes with an error and the session ends.
     void close() override {
         registry_->forget_idle(position_);
+        registry_->forget_writing(position_);
         error_code ignored;
         lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
         lowest().close();
@@ -211,12 +213,14 @@ private:
             response_.body().clear(); // Content-Length stays that of the GET answer
         }
         lowest().expires_after(limits_.write_timeout);
+        registry_->mark_writing(this, position_); // a client that does not read may stall it
         beast_http::async_write(
             stream_, response_,
             beast::bind_front_handler(&session::on_write, this->shared_from_this()));
     }
 
     void on_write(error_code error, std::size_t /*bytes*/) {
+        registry_->forget_writing(position_);
         if (error) {
             close();
             return;
