@@ -6,15 +6,14 @@
 #include "handlers/health_handler.hpp"
 #include "handlers/landing_page.hpp"
 #include "handlers/metrics_handler.hpp"
-#include "http/basic_auth.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
-#include "http/web_configuration.hpp"
 #include "lae/version.hpp"
 #include "logging/logging.hpp"
 #include "scrape/scraper.hpp"
 #include "security/privileges.hpp"
 #include "service/lifecycle.hpp"
+#include "web/live_web_config.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <chrono>
@@ -65,11 +64,11 @@ int main(int argc, char** argv) {
     const auto environment = [](const char* name) {
         return std::getenv(name);
     };
-    if (const auto problem = settings.systemd_socket
-                                 ? server.adopt_systemd_sockets(environment, ::getpid())
-                                 : server.listen_all(settings.listen);
-        !problem.empty()) {
-        logging::error(problem);
+    if (const auto listening = settings.systemd_socket
+                                   ? server.adopt_systemd_sockets(environment, ::getpid())
+                                   : server.listen_all(settings.listen);
+        !listening) {
+        logging::error(listening.error().what);
         return EXIT_FAILURE;
     }
 
@@ -83,13 +82,12 @@ int main(int argc, char** argv) {
 
     // Read after the drop, with the rights every later reload has: a file the exporter cannot
     // read stops the start now instead of failing the first certificate rotation.
-    const auto loaded =
-        http::load_web_configuration(settings.web_config_file, context.get_executor());
-    if (!loaded.problem.empty()) {
-        logging::error(loaded.problem);
+    const auto loaded = web::start_web_config(settings.web_config_file, context.get_executor());
+    if (!loaded) {
+        logging::error(loaded.error().what);
         return EXIT_FAILURE;
     }
-    const auto& web = loaded.web;
+    const auto& web = *loaded;
     if (web) {
         if (web->tls_on()) {
             server.use_tls(web);

@@ -5,6 +5,7 @@
 
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -24,5 +25,13 @@ using responder = std::function<void(response)>;
 using handler = std::function<void(const request&, responder)>;
 
 response make_response(beast_http::status status, std::string_view content_type, std::string body);
+
+// Beast keeps a field's name and value lengths in 16 bits, two bytes of which are its own.
+inline constexpr std::size_t max_field_size = 65533;
+
+// Why this header field cannot go on an answer (Beast would throw when the answer is made, so
+// every answer would fail), or an empty string when it can. For configuration that sets
+// headers: judge it when it is read, not on every request.
+std::string unsendable_field(std::string_view name, std::string_view value);
 
 } // namespace lae::http

@@ -1,21 +1,15 @@
 #include "http/router.hpp"
 
 #include <algorithm>
+#include <string>
 
 namespace lae::http {
-
-response make_response(beast_http::status status, std::string_view content_type, std::string body) {
-    response res{status, 11};
-    res.set(beast_http::field::content_type, content_type);
-    res.body() = std::move(body);
-    return res;
-}
 
 void router::add(std::string path, handler route_handler) {
     routes_.emplace_back(std::move(path), std::move(route_handler));
 }
 
-void router::require(std::shared_ptr<basic_auth> credentials) {
+void router::require(std::shared_ptr<credential_check> credentials) {
     credentials_ = std::move(credentials);
 }
 
@@ -48,19 +42,19 @@ void router::route(const request& incoming, const responder& respond,
 
 void router::authenticate(const request& incoming, const responder& respond,
                           const boost::asio::ip::address& client,
-                          const std::shared_ptr<basic_auth>& credentials) const {
+                          const std::shared_ptr<credential_check>& credentials) const {
     if (!credentials) {
         dispatch(incoming, respond);
         return;
     }
     credentials->check(
         incoming[beast_http::field::authorization], client,
-        [this, &incoming, respond](basic_auth::decision decision) {
+        [this, &incoming, respond](credential_check::decision decision) {
             switch (decision.outcome) {
-            case basic_auth::verdict::allowed:
+            case credential_check::verdict::allowed:
                 dispatch(incoming, respond);
                 return;
-            case basic_auth::verdict::throttled: {
+            case credential_check::verdict::throttled: {
                 auto res = make_response(beast_http::status::too_many_requests,
                                          "text/plain; charset=utf-8", "429 too many requests\n");
                 res.set(beast_http::field::retry_after,
@@ -68,12 +62,12 @@ void router::authenticate(const request& incoming, const responder& respond,
                 respond(std::move(res));
                 return;
             }
-            case basic_auth::verdict::denied:
+            case credential_check::verdict::denied:
                 break;
             }
             auto res = make_response(beast_http::status::unauthorized, "text/plain; charset=utf-8",
                                      "401 unauthorized\n");
-            res.set(beast_http::field::www_authenticate, basic_auth::challenge);
+            res.set(beast_http::field::www_authenticate, credential_check::challenge);
             respond(std::move(res));
         });
 }

@@ -2,7 +2,7 @@
 // other than GET and HEAD. Knows nothing of sockets.
 #pragma once
 
-#include "http/basic_auth.hpp"
+#include "http/credential_check.hpp"
 #include "http/message.hpp"
 
 #include <memory>
@@ -24,7 +24,7 @@ public:
     virtual ~request_guard() = default;
     virtual std::optional<response> admit(const request& incoming) = 0;
     // nullptr: no authentication.
-    virtual std::shared_ptr<basic_auth> credentials() const = 0;
+    virtual std::shared_ptr<credential_check> credentials() const = 0;
     virtual void decorate(response& outgoing) const = 0;
 };
 
@@ -33,7 +33,7 @@ public:
     void add(std::string path, handler route_handler);
     // Every route then needs these credentials (401 with a challenge otherwise, 429 with
     // Retry-After for a client that failed too often).
-    void require(std::shared_ptr<basic_auth> credentials);
+    void require(std::shared_ptr<credential_check> credentials);
     // `client` is the peer's address (for the failure budget of basic authentication).
     // `incoming` must stay valid until `respond` is called: the credentials check, and so the
     // handler's call, may come later from the event loop.
@@ -48,12 +48,12 @@ public:
 private:
     void authenticate(const request& incoming, const responder& respond,
                       const boost::asio::ip::address& client,
-                      const std::shared_ptr<basic_auth>& credentials) const;
+                      const std::shared_ptr<credential_check>& credentials) const;
     void dispatch(const request& incoming, const responder& respond) const;
 
     std::shared_ptr<request_guard> guard_;
     std::vector<std::pair<std::string, handler>> routes_;
-    std::shared_ptr<basic_auth> credentials_;
+    std::shared_ptr<credential_check> credentials_;
 };
 
 } // namespace lae::http

@@ -1,9 +1,14 @@
-// The Beast HTTP/1.1 server on the shared event loop: a listener that accepts, sessions that
-// read a request, ask the router and write the answer, keep-alive, limits and timeouts.
+// The Beast HTTP/1.1 server on the shared event loop, laid out as Asio's own HTTP server
+// example: the server (this file) binds and accepts; each accepted socket becomes a session
+// (session.hpp: read a request, ask the router, write the answer, keep-alive, timeouts); the
+// connection registry (connection_registry.hpp) knows every session and makes room when the
+// house is full.
 #pragma once
 
 #include "config/options.hpp"
+#include "core/result.hpp"
 #include "http/router.hpp"
+#include "http/server_limits.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -20,15 +25,6 @@
 
 namespace lae::http {
 
-struct server_limits {
-    std::size_t max_connections = 512;
-    std::chrono::milliseconds read_timeout{10000}; // to receive a whole request
-    std::chrono::milliseconds idle_timeout{60000}; // between requests on a kept-alive connection
-    std::chrono::milliseconds write_timeout{10000};
-    std::uint32_t header_limit = 8 * 1024;
-    std::uint64_t body_limit = 16 * 1024; // a scrape has no body; other requests get 405
-};
-
 class connection_registry;
 class tls_provider;
 
@@ -39,18 +35,18 @@ public:
     server& operator=(const server&) = delete;
     ~server();
 
-    // Resolves and binds the address, one more listener; on failure returns a sentence naming
-    // the address and the reason.
-    std::string listen(const config::listen_address& address);
+    // Resolves and binds the address, one more listener; a failure names the address and the
+    // reason.
+    result<void> listen(const config::listen_address& address);
     // Every address, the IPv4 ones first (so that [::] beside 0.0.0.0 on one port takes only
-    // IPv6); stops at the first that fails and returns its sentence.
-    std::string listen_all(std::vector<config::listen_address> addresses);
+    // IPv6); stops at the first that fails and returns its failure.
+    result<void> listen_all(std::vector<config::listen_address> addresses);
     // Serves on a listening socket someone else opened (systemd socket activation).
-    std::string adopt(int descriptor);
+    result<void> adopt(int descriptor);
     // Serves on every socket systemd passed us (sd_listen_fds(3): LISTEN_PID, LISTEN_FDS);
     // `lookup` reads an environment variable, `self` is our process id.
-    std::string adopt_systemd_sockets(const std::function<const char*(const char*)>& lookup,
-                                      pid_t self);
+    result<void> adopt_systemd_sockets(const std::function<const char*(const char*)>& lookup,
+                                       pid_t self);
     // The first listener's address, and every listener's.
     boost::asio::ip::tcp::endpoint local_endpoint() const;
     std::vector<boost::asio::ip::tcp::endpoint> local_endpoints() const;

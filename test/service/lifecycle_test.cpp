@@ -54,7 +54,7 @@ struct exporter {
         routes.add("/throw-other", [](const http::request&, const http::responder&) {
             throw 42; // not a std::exception: caught all the same
         });
-        BOOST_TEST_REQUIRE(server.listen({"127.0.0.1", 0}).empty());
+        BOOST_TEST_REQUIRE(server.listen({"127.0.0.1", 0}).has_value());
         port = server.local_endpoint().port();
         server.start();
         life.add(server);

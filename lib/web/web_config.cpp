@@ -1,5 +1,6 @@
-#include "config/web_config.hpp"
+#include "web/web_config.hpp"
 
+#include "http/message.hpp"
 #include "text/duration.hpp"
 
 #include <algorithm>
@@ -11,7 +12,7 @@
 #include <sstream>
 #include <yaml-cpp/yaml.h>
 
-namespace lae::config {
+namespace lae::web {
 namespace {
 
 struct invalid : std::runtime_error {
@@ -276,6 +277,9 @@ http_settings parse_http(const YAML::Node& node) {
             if (value.find_first_of(std::string("\r\n\0", 3)) != std::string::npos) {
                 throw invalid(where + ": a header value cannot contain line breaks");
             }
+            if (const auto why = http::unsendable_field(name, value); !why.empty()) {
+                throw invalid(where + ": the value is " + why);
+            }
             if (!seen.insert(name).second) {
                 throw invalid(where + ": given twice");
             }
@@ -315,12 +319,13 @@ rate_limit_settings parse_rate_limit(const YAML::Node& node) {
 
 } // namespace
 
-web_config_result parse_web_config(const std::string& yaml_text, const std::string& folder) {
+result<web_config> parse_web_config(const std::string& yaml_text, const std::string& folder) {
     try {
         const YAML::Node root = YAML::Load(yaml_text);
         web_config config;
         if (root.IsNull()) {
-            return {config, {}};
+            config.empty_document = true;
+            return config;
         }
         only_known_keys(
             root, {"tls_server_config", "http_server_config", "basic_auth_users", "rate_limit"},
@@ -368,11 +373,11 @@ web_config_result parse_web_config(const std::string& yaml_text, const std::stri
                 }
             }
         }
-        return {config, {}};
+        return config;
     } catch (const invalid& problem) {
-        return {std::nullopt, problem.what()};
+        return fail(problem.what());
     } catch (const YAML::Exception& problem) {
-        return {std::nullopt, std::string("not valid YAML: ") + problem.what()};
+        return fail(std::string("not valid YAML: ") + problem.what());
     }
 }
 
@@ -419,20 +424,20 @@ std::optional<cipher_name> openssl_cipher(const std::string& go_name, bool& inse
     return found->second;
 }
 
-web_config_result load_web_config(const std::string& path) {
-    std::ifstream file(path);
+result<web_config> load_web_config(const std::string& web_config_file) {
+    std::ifstream file(web_config_file);
     if (!file) {
-        return {std::nullopt, "cannot read " + path};
+        return fail("cannot read " + web_config_file);
     }
     std::stringstream text;
     text << file.rdbuf();
-    const auto slash = path.rfind('/');
-    const std::string folder = slash == std::string::npos ? "." : path.substr(0, slash);
-    auto result = parse_web_config(text.str(), folder);
-    if (!result.config) {
-        result.error = path + ": " + result.error;
+    const auto slash = web_config_file.rfind('/');
+    const std::string folder = slash == std::string::npos ? "." : web_config_file.substr(0, slash);
+    auto parsed = parse_web_config(text.str(), folder);
+    if (!parsed) {
+        return fail(web_config_file + ": " + parsed.error().what);
     }
-    return result;
+    return parsed;
 }
 
-} // namespace lae::config
+} // namespace lae::web

@@ -1,4 +1,4 @@
-#include "http/web_configuration.hpp"
+#include "web/live_web_config.hpp"
 
 #include "logging/logging.hpp"
 
@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-namespace lae::http {
+namespace lae::web {
 namespace {
 
 constexpr auto check_every = std::chrono::seconds(1);
@@ -30,7 +30,7 @@ template <typename Stamps> bool written_lately(const Stamps& stamps) {
     });
 }
 
-bool same_rate_limit(const config::rate_limit_settings& a, const config::rate_limit_settings& b) {
+bool same_rate_limit(const rate_limit_settings& a, const rate_limit_settings& b) {
     return a.interval == b.interval && a.burst == b.burst;
 }
 
@@ -56,12 +56,12 @@ bool token_bucket::take(clock::time_point now, std::chrono::seconds& retry_after
     return false;
 }
 
-web_configuration::web_configuration(std::string path, boost::asio::any_io_executor loop)
-    : path_(std::move(path)), loop_(std::move(loop)) {}
+live_web_config::live_web_config(std::string web_config_file, boost::asio::any_io_executor loop)
+    : web_config_file_(std::move(web_config_file)), loop_(std::move(loop)) {}
 
-web_configuration::stamps web_configuration::stamps_of(const config::web_config& config) const {
+live_web_config::stamps live_web_config::stamps_of(const web_config& config) const {
     stamps result{};
-    std::array<const std::string*, 4> files = {&path_, nullptr, nullptr, nullptr};
+    std::array<const std::string*, 4> files = {&web_config_file_, nullptr, nullptr, nullptr};
     if (config.tls) {
         files[1] = &config.tls->cert_file;
         files[2] = &config.tls->key_file;
@@ -76,31 +76,59 @@ web_configuration::stamps web_configuration::stamps_of(const config::web_config&
     return result;
 }
 
-bool web_configuration::apply(std::string& error, bool first) {
+// A reload may tighten the configuration but not drop a protection: a file cut while being
+// written (`: > web.yml`, or cut before basic_auth_users) must not open the exporter. Such a
+// file is taken only by a restart, which is the operator's word that it is meant.
+result<void> live_web_config::weakens(const web_config& next, bool next_tls) const {
+    // `what` says what the file would do; the sentence then says how to have it anyway.
+    const auto needs_restart = [&](const std::string& what) {
+        return fail(web_config_file_ + ": " + what +
+                    " needs a restart (a reload keeps the previous configuration)");
+    };
+    if (next.empty_document) {
+        return needs_restart("an empty file (truncated while being written?)");
+    }
+    if (next_tls != static_cast<bool>(context_)) {
+        // The listeners keep the protocol they started with.
+        return needs_restart(std::string("turning TLS ") + (next_tls ? "on" : "off"));
+    }
+    if (!config_.users.empty() && next.users.empty()) {
+        return needs_restart("turning basic authentication off (no basic_auth_users)");
+    }
+    const auto requires_certificate = [](const std::optional<tls_settings>& tls) {
+        return tls && (tls->auth == client_auth::require_any ||
+                       tls->auth == client_auth::require_and_verify);
+    };
+    if (requires_certificate(config_.tls) && !requires_certificate(next.tls)) {
+        return needs_restart("no longer requiring client certificates (client_auth_type)");
+    }
+    return {};
+}
+
+result<void> live_web_config::apply(bool first) {
     // The file's stamp is taken before the file is read: a write that ends while we read it
     // then shows as a change at the next look, instead of leaving us with its first half.
-    const auto file_stamp = stamps_of(config::web_config{})[0];
-    auto loaded = config::load_web_config(path_);
-    if (!loaded.config) {
-        error = loaded.error;
-        return false;
+    const auto file_stamp = stamps_of(web_config{})[0];
+    auto loaded = load_web_config(web_config_file_);
+    if (!loaded) {
+        return loaded.error();
     }
-    auto& next = *loaded.config;
+    auto& next = *loaded;
     // Read before the files, so that a change while we read them is seen next time.
     auto next_stamps = stamps_of(next);
     next_stamps[0] = file_stamp;
     std::shared_ptr<boost::asio::ssl::context> context;
     if (next.tls) {
-        context = make_tls_context(*next.tls, refusals_, error);
-        if (!context) {
-            error = path_ + ": " + error;
-            return false;
+        auto made = make_tls_context(*next.tls, refusals_);
+        if (!made) {
+            return fail(web_config_file_ + ": " + made.error().what);
         }
+        context = std::move(*made);
     }
-    if (!first && static_cast<bool>(context) != static_cast<bool>(context_)) {
-        error = path_ + ": turning TLS " + (context ? "on" : "off") +
-                " needs a restart (the listeners keep their protocol)";
-        return false;
+    if (!first) {
+        if (auto weaker = weakens(next, static_cast<bool>(context)); !weaker) {
+            return weaker;
+        }
     }
     // One basic_auth for the whole run (its worker threads and failure budgets stay); new
     // users are handed to it, unchanged ones keep their cache.
@@ -117,23 +145,23 @@ bool web_configuration::apply(std::string& error, bool first) {
     context_ = std::move(context);
     config_ = std::move(next);
     loaded_ = next_stamps;
-    return true;
+    return {};
 }
 
-std::string web_configuration::load() {
-    std::string error;
-    if (!apply(error, true)) {
+result<void> live_web_config::load() {
+    if (auto applied = apply(true); !applied) {
+        std::string error = applied.error().what;
         if (error.find("Permission denied") != std::string::npos) {
             error += " (the exporter reads its web configuration as user " +
                      std::to_string(::geteuid()) +
                      " without CAP_DAC_OVERRIDE, at start and at every reload: make the files "
                      "readable by that user, e.g. group-readable by its group)";
         }
-        return error;
+        return fail(std::move(error));
     }
     checked_ = clock::now();
     for (const auto& key : config_.without_effect) {
-        logging::warn("web configuration " + path_ + ": " + key +
+        logging::warn("web configuration " + web_config_file_ + ": " + key +
                       " has no effect without a certificate (TLS stays off)");
     }
     if (context_ && config_.http.http2) {
@@ -147,7 +175,7 @@ std::string web_configuration::load() {
     return {};
 }
 
-std::string web_configuration::summary() const {
+std::string live_web_config::summary() const {
     std::string text =
         std::string("TLS ") + (context_ ? "on" : "off") + ", basic authentication " +
         (config_.users.empty() ? std::string("off")
@@ -169,7 +197,7 @@ std::string web_configuration::summary() const {
     return text;
 }
 
-void web_configuration::refresh(clock::time_point now) {
+void live_web_config::refresh(clock::time_point now) {
     if (now - checked_ < check_every) {
         return;
     }
@@ -186,13 +214,14 @@ void web_configuration::refresh(clock::time_point now) {
     if (changed && written_lately(on_disk)) {
         return;
     }
-    std::string error;
-    if (apply(error, false)) {
+    auto applied = apply(false);
+    if (applied) {
         failing_ = false;
         last_error_.clear();
-        logging::info("web configuration " + path_ + " reloaded: " + summary());
+        logging::info("web configuration " + web_config_file_ + " reloaded: " + summary());
         return;
     }
+    const std::string& error = applied.error().what;
     failing_ = true;
     failed_at_ = now;
     // The same error again is said once every ten minutes; a new one at once.
@@ -204,41 +233,41 @@ void web_configuration::refresh(clock::time_point now) {
     }
 }
 
-std::shared_ptr<boost::asio::ssl::context> web_configuration::current() {
+std::shared_ptr<boost::asio::ssl::context> live_web_config::current() {
     refresh(clock::now());
     return context_;
 }
 
 // The rate limit comes first, as in the toolkit; the router then checks credentials().
-std::optional<response> web_configuration::admit(const request& /*incoming*/) {
+std::optional<http::response> live_web_config::admit(const http::request& /*incoming*/) {
     const auto now = clock::now();
     refresh(now);
     std::chrono::seconds retry_after{};
     if (bucket_ && !bucket_->take(now, retry_after)) {
-        auto answer = make_response(beast_http::status::too_many_requests,
-                                    "text/plain; charset=utf-8", "429 too many requests\n");
-        answer.set(beast_http::field::retry_after, std::to_string(retry_after.count()));
+        auto answer = http::make_response(http::beast_http::status::too_many_requests,
+                                          "text/plain; charset=utf-8", "429 too many requests\n");
+        answer.set(http::beast_http::field::retry_after, std::to_string(retry_after.count()));
         return answer;
     }
     return std::nullopt;
 }
 
-void web_configuration::decorate(response& outgoing) const {
+void live_web_config::decorate(http::response& outgoing) const {
     for (const auto& [name, value] : config_.http.headers) {
         outgoing.set(name, value);
     }
 }
 
-started_web_configuration load_web_configuration(const std::string& path,
-                                                 boost::asio::any_io_executor loop) {
-    if (path.empty()) {
-        return {};
+result<std::shared_ptr<live_web_config>> start_web_config(const std::string& web_config_file,
+                                                          boost::asio::any_io_executor loop) {
+    if (web_config_file.empty()) {
+        return std::shared_ptr<live_web_config>();
     }
-    auto web = std::make_shared<web_configuration>(path, std::move(loop));
-    if (auto problem = web->load(); !problem.empty()) {
-        return {nullptr, "invalid web configuration: " + problem};
+    auto web = std::make_shared<live_web_config>(web_config_file, std::move(loop));
+    if (auto loaded = web->load(); !loaded) {
+        return fail("invalid web configuration: " + loaded.error().what);
     }
-    return {std::move(web), {}};
+    return web;
 }
 
-} // namespace lae::http
+} // namespace lae::web

@@ -4,6 +4,8 @@
 // accepts is acted on; anything else is refused with the key's path.
 #pragma once
 
+#include "core/result.hpp"
+
 #include <chrono>
 #include <map>
 #include <optional>
@@ -11,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-namespace lae::config {
+namespace lae::web {
 
 enum class client_auth {
     none,               // NoClientCert
@@ -62,16 +64,15 @@ struct web_config {
     // Keys given without effect in this file (such as min_version without TLS), for the log;
     // the toolkit accepts them too.
     std::vector<std::string> without_effect;
+    // The file held no document at all (empty, or only comments): fine for a start, suspect
+    // for a reload (a file truncated while being rewritten).
+    bool empty_document = false;
 };
 
-struct web_config_result {
-    std::optional<web_config> config;
-    std::string error; // names the key that is wrong
-};
-
-// `folder` resolves relative file names, as exporter-toolkit does.
-web_config_result parse_web_config(const std::string& yaml_text, const std::string& folder);
-web_config_result load_web_config(const std::string& path);
+// `folder` resolves relative file names, as exporter-toolkit does. A failure names the key
+// that is wrong (and, from load_web_config, the file).
+result<web_config> parse_web_config(const std::string& yaml_text, const std::string& folder);
+result<web_config> load_web_config(const std::string& web_config_file);
 
 // Go's crypto/tls cipher suite name -> OpenSSL's name. `insecure` is set for the names that
 // Go lists as insecure (the toolkit refuses those as unknown). nullopt: unknown.
@@ -81,4 +82,4 @@ struct cipher_name {
 };
 std::optional<cipher_name> openssl_cipher(const std::string& go_name, bool& insecure);
 
-} // namespace lae::config
+} // namespace lae::web

@@ -1,7 +1,8 @@
 #define BOOST_TEST_MODULE TLS context and web configuration
-#include "http/tls.hpp"
-#include "http/web_configuration.hpp"
+#include "http/tls_provider.hpp"
 #include "logging/logging.hpp"
+#include "web/live_web_config.hpp"
+#include "web/tls.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/test/unit_test.hpp>
@@ -12,7 +13,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
-using namespace lae::http;
+using namespace lae::web;
 
 namespace {
 
@@ -105,35 +106,37 @@ BOOST_AUTO_TEST_CASE(refusal_log_is_bounded_in_lines_and_memory) {
 
 BOOST_AUTO_TEST_CASE(inline_material_builds_a_context) {
     const made_certificate made("DNS:localhost");
-    lae::config::tls_settings settings;
+    lae::web::tls_settings settings;
     settings.cert = made.pem();
     settings.key = made.key_pem();
     settings.client_ca = made.pem();
-    settings.auth = lae::config::client_auth::require_and_verify;
+    settings.auth = lae::web::client_auth::require_and_verify;
     settings.allowed_sans = std::vector<std::string>{"localhost"};
-    std::string error;
-    BOOST_TEST(make_tls_context(settings, nullptr, error) != nullptr, error);
+    const auto made_context = make_tls_context(settings, nullptr);
+    BOOST_TEST(made_context.has_value(), (made_context ? "" : made_context.error().what));
 }
 
 BOOST_AUTO_TEST_CASE(broken_inline_key_is_named_not_shown) {
     const made_certificate made("DNS:localhost");
-    lae::config::tls_settings settings;
+    lae::web::tls_settings settings;
     settings.cert = made.pem();
     settings.key = "-----BEGIN PRIVATE KEY-----\nc2VjcmV0LXNlY3JldA==\n-----END PRIVATE KEY-----\n";
-    std::string error;
-    BOOST_TEST(make_tls_context(settings, nullptr, error) == nullptr);
+    const auto refused = make_tls_context(settings, nullptr);
+    BOOST_TEST_REQUIRE(!refused.has_value());
+    const auto& error = refused.error().what;
     BOOST_TEST(error.find("tls_server_config.key (inline)") != std::string::npos, error);
     BOOST_TEST(error.find("c2VjcmV0") == std::string::npos, error);
 }
 
 BOOST_AUTO_TEST_CASE(unknown_openssl_group_is_refused) {
     const made_certificate made("DNS:localhost");
-    lae::config::tls_settings settings;
+    lae::web::tls_settings settings;
     settings.cert = made.pem();
     settings.key = made.key_pem();
     settings.groups = {"no-such-group"};
-    std::string error;
-    BOOST_TEST(make_tls_context(settings, nullptr, error) == nullptr);
+    const auto refused = make_tls_context(settings, nullptr);
+    BOOST_TEST_REQUIRE(!refused.has_value());
+    const auto& error = refused.error().what;
     BOOST_TEST(error.find("curve_preferences") != std::string::npos, error);
 }
 
@@ -161,9 +164,9 @@ BOOST_AUTO_TEST_CASE(token_bucket_like_the_toolkit) {
 
 BOOST_AUTO_TEST_CASE(the_start_loads_the_web_configuration_or_says_why_not) {
     boost::asio::io_context loop;
-    const auto none = load_web_configuration("", loop.get_executor());
-    BOOST_TEST(!none.web);
-    BOOST_TEST(none.problem.empty());
+    const auto none = start_web_config("", loop.get_executor());
+    BOOST_TEST_REQUIRE(none.has_value());
+    BOOST_TEST(!*none);
 
     char directory[] = "/tmp/lae-web-config-XXXXXX";
     BOOST_TEST_REQUIRE(::mkdtemp(directory) != nullptr);
@@ -171,17 +174,18 @@ BOOST_AUTO_TEST_CASE(the_start_loads_the_web_configuration_or_says_why_not) {
     const std::string bad = std::string(directory) + "/bad.yml";
     std::ofstream(good) << "http_server_config:\n  headers:\n    X-Frame-Options: deny\n";
     std::ofstream(bad) << "tls_server_config:\n  no_such_key: 1\n";
-    const auto loaded = load_web_configuration(good, loop.get_executor());
-    BOOST_TEST(loaded.problem.empty(), loaded.problem);
-    BOOST_TEST_REQUIRE(loaded.web != nullptr);
-    BOOST_TEST(!loaded.web->tls_on());
-    const auto refused = load_web_configuration(bad, loop.get_executor());
-    BOOST_TEST(!refused.web);
-    BOOST_TEST(refused.problem.starts_with("invalid web configuration: "), refused.problem);
-    BOOST_TEST(refused.problem.find("no_such_key") != std::string::npos, refused.problem);
+    const auto loaded = start_web_config(good, loop.get_executor());
+    BOOST_TEST_REQUIRE(loaded.has_value(), loaded.error().what);
+    BOOST_TEST_REQUIRE(*loaded != nullptr);
+    BOOST_TEST(!(*loaded)->tls_on());
+    const auto refused = start_web_config(bad, loop.get_executor());
+    BOOST_TEST_REQUIRE(!refused.has_value());
+    const auto& problem = refused.error().what;
+    BOOST_TEST(problem.starts_with("invalid web configuration: "), problem);
+    BOOST_TEST(problem.find("no_such_key") != std::string::npos, problem);
     const auto missing =
-        load_web_configuration(std::string(directory) + "/missing.yml", loop.get_executor());
-    BOOST_TEST(!missing.web);
-    BOOST_TEST(missing.problem.find("missing.yml") != std::string::npos, missing.problem);
+        start_web_config(std::string(directory) + "/missing.yml", loop.get_executor());
+    BOOST_TEST_REQUIRE(!missing.has_value());
+    BOOST_TEST(missing.error().what.find("missing.yml") != std::string::npos, missing.error().what);
     std::filesystem::remove_all(directory);
 }

@@ -1,15 +1,28 @@
 #define BOOST_TEST_MODULE web configuration
-#include "config/web_config.hpp"
+#include "http/message.hpp"
+#include "web/web_config.hpp"
 
 #include <boost/test/unit_test.hpp>
 
-using namespace lae::config;
+using namespace lae::web;
 
 namespace {
 const std::string bcrypt = "$2y$10$Jcx0EWF9aZbQe5gK7S1IJ.wJ0cOUOjjy1yN2RyBtc7M4hfJE/hkWa";
 
-web_config_result parse(const std::string& yaml) {
-    return parse_web_config(yaml, "/etc/lae");
+// The result unpacked, so that a failed expectation can print the sentence.
+struct parsed {
+    std::optional<web_config> config;
+    std::string error;
+};
+parsed unpack(const lae::result<web_config>& result) {
+    if (result) {
+        return {*result, {}};
+    }
+    return {std::nullopt, result.error().what};
+}
+
+parsed parse(const std::string& yaml) {
+    return unpack(parse_web_config(yaml, "/etc/lae"));
 }
 } // namespace
 
@@ -170,8 +183,31 @@ BOOST_AUTO_TEST_CASE(control_bytes_in_keys_are_shown_escaped) {
     BOOST_TEST(result.error == "tls_server_config.\\x00\\x00k: unknown key");
 }
 
+// Issue 23.1: a value longer than Beast's field limit was accepted, and every answer then threw.
+BOOST_AUTO_TEST_CASE(header_values_the_http_layer_cannot_send_are_refused) {
+    const auto with_policy = [](std::size_t size) {
+        return parse("http_server_config:\n  headers:\n    Content-Security-Policy: " +
+                     std::string(size, 'a') + "\n");
+    };
+    const auto longest = with_policy(lae::http::max_field_size);
+    BOOST_TEST_REQUIRE(longest.config.has_value(), longest.error);
+    // What is accepted can go on an answer.
+    auto answer = lae::http::make_response(lae::http::beast_http::status::ok, "text/plain", "");
+    for (const auto& [name, value] : longest.config->http.headers) {
+        BOOST_CHECK_NO_THROW(answer.set(name, value));
+    }
+    for (const std::size_t size : {lae::http::max_field_size + 1, std::size_t{70000}}) {
+        const auto refused = with_policy(size);
+        BOOST_TEST(!refused.config.has_value(), size);
+        BOOST_TEST(refused.error.find("http_server_config.headers.Content-Security-Policy") !=
+                       std::string::npos,
+                   refused.error);
+        BOOST_TEST(refused.error.find("65533") != std::string::npos, refused.error);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(missing_file_is_named) {
-    const auto result = load_web_config("/nonexistent/web.yml");
+    const auto result = unpack(load_web_config("/nonexistent/web.yml"));
     BOOST_TEST(!result.config.has_value());
     BOOST_TEST(result.error.find("/nonexistent/web.yml") != std::string::npos);
 }

@@ -3,7 +3,8 @@
 // in the certificate verification (a refused certificate fails the handshake).
 #pragma once
 
-#include "config/web_config.hpp"
+#include "core/result.hpp"
+#include "web/web_config.hpp"
 
 #include <boost/asio/ssl/context.hpp>
 #include <chrono>
@@ -14,9 +15,8 @@
 #include <vector>
 
 using X509 = struct x509_st;
-using SSL = struct ssl_st;
 
-namespace lae::http {
+namespace lae::web {
 
 // Logs a refused client certificate at most once per peer address and minute, so that a
 // client retrying in a loop cannot flood the log. It remembers at most max_peers addresses:
@@ -35,16 +35,10 @@ private:
     bool overflowed_ = false;
 };
 
-// Builds a server context from `settings` (reading the files it names); nullptr and a
-// sentence naming the key and the reason in `error` when it cannot. Inline PEM never appears
-// in the sentence.
-std::shared_ptr<boost::asio::ssl::context> make_tls_context(const config::tls_settings& settings,
-                                                            std::shared_ptr<refusal_log> log,
-                                                            std::string& error);
-
-// Tells the connection who the client is, for the log line of a refused certificate (the TLS
-// layer sees no socket: Asio feeds it through memory buffers).
-void remember_peer(SSL* connection, const std::string& peer);
+// Builds a server context from `settings` (reading the files it names), or a failure naming
+// the key and the reason. Inline PEM never appears in the sentence.
+result<std::shared_ptr<boost::asio::ssl::context>>
+make_tls_context(const tls_settings& settings, std::shared_ptr<refusal_log> log);
 
 // The certificate's DNS, e-mail, IP and URI subject alternative names, written as Go writes
 // them (IPv6 compressed, IPv4 dotted), which is how client_allowed_sans lists them.
@@ -55,16 +49,4 @@ inline constexpr const char* default_tls12_ciphers =
     "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
     "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
 
-// What the server asks, per accepted connection, for the context to serve it with.
-class tls_provider {
-public:
-    tls_provider() = default;
-    tls_provider(const tls_provider&) = delete;
-    tls_provider& operator=(const tls_provider&) = delete;
-    virtual ~tls_provider() = default;
-
-    // The context for a new connection; nullptr: serve plain HTTP.
-    virtual std::shared_ptr<boost::asio::ssl::context> current() = 0;
-};
-
-} // namespace lae::http
+} // namespace lae::web

@@ -1,9 +1,17 @@
 // HTTP basic authentication against bcrypt hashes (the web configuration's basic_auth_users).
 // bcrypt costs tens to hundreds of milliseconds of CPU by design, so it never runs on the event
 // loop: checks go to a small pool of worker threads and their verdicts are posted back. Every
-// other piece of state (the cache of credentials that passed, the per-client failure budget)
-// lives on the event loop's thread only, without locks.
+// other piece of state (the cache of credentials that passed, the per-client failure budget,
+// the per-client queues of checks waiting for a worker) lives on the event loop's thread only,
+// without locks.
+//
+// Clients are served fairly: each client (an IPv4 address, an IPv6 /64) has a short queue of
+// its own, and the workers take the next check from the next client in turn, clients that
+// gave a wrong password lately after the others. A flood of guesses from many addresses then
+// delays a valid login by one check, instead of taking every worker slot and leaving it 429.
 #pragma once
+
+#include "http/credential_check.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -16,26 +24,22 @@
 #include <string>
 #include <string_view>
 
-namespace lae::http {
+namespace lae::web {
 
-class basic_auth {
+class basic_auth final : public http::credential_check {
 public:
     struct limits {
-        std::size_t workers = 0;       // bcrypt threads; 0: half the CPUs, from 1 to 4
-        std::size_t max_in_flight = 0; // checks queued or running; 0: 2 per worker
+        std::size_t workers = 0; // bcrypt threads; 0: half the CPUs, from 1 to 4
+        // Checks one client may have queued or running at once; beyond: 429.
+        std::size_t per_client_queue = 2;
         // Each client address may fail this many checks in a row at once, then one more per
         // `refill`; beyond that it gets 429 with Retry-After (its cached credentials still
         // pass: a scrape is never locked out by someone guessing from the same address).
         unsigned failure_burst = 5;
         std::chrono::milliseconds refill{1000};
+        // Failure budgets remembered at once; beyond, the one not used for longest goes.
+        std::size_t max_clients = 4096;
     };
-
-    enum class verdict { allowed, denied, throttled };
-    struct decision {
-        verdict outcome = verdict::denied;
-        std::chrono::seconds retry_after{0}; // for throttled
-    };
-    using completion = std::function<void(decision)>;
 
     // `loop` is the event loop's executor: decisions are delivered there.
     basic_auth(boost::asio::any_io_executor loop, std::map<std::string, std::string> users,
@@ -43,7 +47,7 @@ public:
     basic_auth(boost::asio::any_io_executor loop, std::map<std::string, std::string> users);
     basic_auth(const basic_auth&) = delete;
     basic_auth& operator=(const basic_auth&) = delete;
-    ~basic_auth();
+    ~basic_auth() override;
 
     // New users (a reloaded web configuration): forgets the cached credentials and makes the
     // unknown-user hash at the new highest cost. Checks in flight finish against the old ones.
@@ -54,16 +58,17 @@ public:
     // check completes later, from the event loop. `done` is called exactly once, unless
     // abandon() drops it first.
     void check(std::string_view authorization, const boost::asio::ip::address& client,
-               completion done);
+               completion done) override;
 
     // At shutdown, when the grace period ends: drops every check still waiting for a worker's
     // verdict (and with it the request it was for) without calling it. Checks do not keep the
     // event loop running, so this is what lets the exporter exit without waiting for bcrypt.
     void abandon();
 
-    static constexpr std::string_view challenge = "Basic realm=\"linux-audit-exporter\"";
-
 private:
+    // Gives free workers the next check of the next client in turn.
+    void serve_next();
+
     struct state;
     std::shared_ptr<state> state_;  // shared with the verdicts posted back to the loop
     boost::asio::thread_pool pool_; // last: joined first, before the state it reports to goes
@@ -76,7 +81,11 @@ std::string dummy_hash(const std::map<std::string, std::string>& users);
 // The cost of a bcrypt hash ($2y$12$... -> 12), or 0 when it is not one.
 unsigned bcrypt_cost(std::string_view hash);
 
+// The key a client's failure budget and queue go by: the address for IPv4 (an IPv4-mapped
+// IPv6 address too), the /64 for IPv6 (one host usually holds a whole /64).
+std::string client_key(const boost::asio::ip::address& client);
+
 // Decodes standard base64; false on malformed input.
 bool decode_base64(std::string_view text, std::string& out);
 
-} // namespace lae::http
+} // namespace lae::web

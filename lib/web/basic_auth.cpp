@@ -1,4 +1,4 @@
-#include "http/basic_auth.hpp"
+#include "web/basic_auth.hpp"
 
 #include "logging/logging.hpp"
 
@@ -7,8 +7,11 @@
 #include <boost/asio/post.hpp>
 #include <cmath>
 #include <crypt.h>
+#include <deque>
+#include <list>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <optional>
 #include <set>
 #include <sys/resource.h>
 #include <thread>
@@ -16,7 +19,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
-namespace lae::http {
+namespace lae::web {
 namespace {
 
 namespace asio = boost::asio;
@@ -27,8 +30,7 @@ using clock_type = std::chrono::steady_clock;
 constexpr std::string_view dummy_template =
     "$2y$10$Jcx0EWF9aZbQe5gK7S1IJ.wJ0cOUOjjy1yN2RyBtc7M4hfJE/hkWa";
 
-constexpr std::size_t max_cached = 64;    // a few users, a few passwords
-constexpr std::size_t max_clients = 4096; // failure budgets remembered at once
+constexpr std::size_t max_cached = 64; // a few users, a few passwords
 
 std::string sha256(std::string_view text) {
     std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
@@ -73,6 +75,19 @@ std::size_t default_workers() {
 }
 
 } // namespace
+
+std::string client_key(const asio::ip::address& client) {
+    if (client.is_v6()) {
+        const auto v6 = client.to_v6();
+        if (v6.is_v4_mapped()) {
+            return asio::ip::make_address_v4(asio::ip::v4_mapped, v6).to_string();
+        }
+        auto bytes = v6.to_bytes();
+        std::fill(bytes.begin() + 8, bytes.end(), 0);
+        return asio::ip::address_v6(bytes).to_string() + "/64";
+    }
+    return client.to_string();
+}
 
 bool decode_base64(std::string_view text, std::string& out) {
     out.clear();
@@ -128,37 +143,57 @@ struct basic_auth::state {
     std::uint64_t generation = 0;             // bumped by reload: late verdicts are not cached
     std::unordered_set<std::string> verified; // SHA-256 of Authorization values that passed
 
+    // Failure budgets by client key, and the keys from least to most recently used, so that a
+    // full table forgets the client not heard of for longest (never the one failing now).
     struct budget {
         double tokens = 0;
         clock_type::time_point updated;
+        std::list<std::string>::iterator recency;
+        bool failing = false; // a wrong password since the last right one
     };
-    std::unordered_map<std::string, budget> budgets; // by client address
+    std::unordered_map<std::string, budget> budgets;
+    std::list<std::string> recency;
 
+    // A check waiting for a worker, or on one.
     struct pending_check {
         completion done;
-        std::string key;
-        std::string client;
+        std::string key;    // the credentials' SHA-256, for the cache
+        std::string client; // client_key
         std::uint64_t generation;
+        std::string password;
+        std::string hash;
+        bool known = false;
     };
     std::unordered_map<std::uint64_t, pending_check> pending;
     std::uint64_t next_id = 0;
+    // Per client, the ids of its checks not yet given to a worker. The turns name each client
+    // with a non-empty queue once, in the order the workers serve them (round robin): first
+    // the clients in good standing (no wrong password since their last right one), then the
+    // others. A guesser so waits behind a new Prometheus, never before it.
+    std::unordered_map<std::string, std::deque<std::uint64_t>> queues;
+    std::deque<std::string> turns;         // in good standing
+    std::deque<std::string> failing_turns; // failed lately
+    void take_turn(std::string client) {
+        const auto found = budgets.find(client);
+        const bool failing = found != budgets.end() && found->second.failing;
+        (failing ? failing_turns : turns).push_back(std::move(client));
+    }
+    std::unordered_map<std::string, std::size_t> per_client; // queued or running, by client
+    std::size_t running = 0;
 
     budget& budget_of(const std::string& client, clock_type::time_point now) {
         auto found = budgets.find(client);
         if (found == budgets.end()) {
-            if (budgets.size() >= max_clients) {
-                // Forget the clients that have their whole budget back; if that is everybody
-                // still failing, start afresh rather than grow without bound.
-                std::erase_if(budgets, [&](const auto& entry) {
-                    return refilled(entry.second, now) >= settings.failure_burst;
-                });
-                if (budgets.size() >= max_clients) {
-                    budgets.clear();
-                }
+            if (budgets.size() >= settings.max_clients && !recency.empty()) {
+                budgets.erase(recency.front());
+                recency.pop_front();
             }
-            found =
-                budgets.emplace(client, budget{static_cast<double>(settings.failure_burst), now})
-                    .first;
+            found = budgets
+                        .emplace(client, budget{static_cast<double>(settings.failure_burst), now,
+                                                recency.insert(recency.end(), client), false})
+                        .first;
+        } else {
+            recency.splice(recency.end(), recency, found->second.recency);
         }
         found->second.tokens = refilled(found->second, now);
         found->second.updated = now;
@@ -172,12 +207,22 @@ struct basic_auth::state {
                         b.tokens + static_cast<double>(elapsed) * per_ms);
     }
 
+    void release(const std::string& client) {
+        if (const auto found = per_client.find(client);
+            found != per_client.end() && --found->second == 0) {
+            per_client.erase(found);
+        }
+    }
+
     void complete(std::uint64_t id, bool ok) {
+        --running;
         auto node = pending.extract(id);
         if (node.empty()) {
-            return;
+            return; // abandoned
         }
         auto& check = node.mapped();
+        release(check.client);
+        budget_of(check.client, clock_type::now()).failing = !ok;
         if (ok) {
             if (check.generation == generation) {
                 if (verified.size() >= max_cached) {
@@ -200,10 +245,8 @@ basic_auth::basic_auth(asio::any_io_executor loop, std::map<std::string, std::st
     if (settings.workers == 0) {
         settings.workers = default_workers();
     }
-    if (settings.max_in_flight == 0) {
-        // Two per worker: a queued guess waits at most two bcrypt times for its 401.
-        settings.max_in_flight = 2 * settings.workers;
-    }
+    settings.per_client_queue = std::max<std::size_t>(settings.per_client_queue, 1);
+    settings.max_clients = std::max<std::size_t>(settings.max_clients, 1);
     state_->loop = std::move(loop);
     state_->settings = settings;
     reload(std::move(users));
@@ -222,6 +265,10 @@ void basic_auth::abandon() {
     // Moved out first: the requests' callbacks may end sessions as they go.
     auto dropped = std::move(state_->pending);
     state_->pending.clear();
+    state_->queues.clear();
+    state_->turns.clear();
+    state_->failing_turns.clear();
+    state_->per_client.clear();
 }
 
 void basic_auth::reload(std::map<std::string, std::string> users) {
@@ -246,11 +293,18 @@ void basic_auth::reload(std::map<std::string, std::string> users) {
 void basic_auth::check(std::string_view authorization, const asio::ip::address& client,
                        completion done) {
     auto& s = *state_;
-    constexpr std::string_view scheme = "Basic ";
+    // RFC 7617: the scheme is case-insensitive (Go's net/http matches it so too).
+    constexpr std::string_view scheme = "basic ";
     std::string decoded;
-    if (authorization.size() <= scheme.size() || authorization.substr(0, scheme.size()) != scheme ||
+    if (authorization.size() <= scheme.size() ||
+        !std::equal(scheme.begin(), scheme.end(), authorization.begin(),
+                    [](char want, char got) {
+                        return want == std::tolower(static_cast<unsigned char>(got));
+                    }) ||
         !decode_base64(authorization.substr(scheme.size()), decoded) ||
-        decoded.find(':') == std::string::npos) {
+        decoded.find(':') == std::string::npos ||
+        // crypt() would read the password only up to a NUL: refused, as Go refuses it.
+        decoded.find('\0') != std::string::npos) {
         done({verdict::denied, std::chrono::seconds(0)}); // nothing to check: no bcrypt spent
         return;
     }
@@ -259,7 +313,7 @@ void basic_auth::check(std::string_view authorization, const asio::ip::address& 
         done({verdict::allowed, std::chrono::seconds(0)});
         return;
     }
-    auto who = client.to_string();
+    auto who = client_key(client);
     auto& budget = s.budget_of(who, clock_type::now());
     if (budget.tokens < 1.0) {
         const double wait_ms =
@@ -268,31 +322,66 @@ void basic_auth::check(std::string_view authorization, const asio::ip::address& 
               std::chrono::seconds(static_cast<long>(std::ceil(wait_ms / 1000.0)))});
         return;
     }
-    if (s.pending.size() >= s.settings.max_in_flight) {
-        done({verdict::throttled, std::chrono::seconds(1)}); // the workers are saturated
+    auto& held = s.per_client[who];
+    if (held >= s.settings.per_client_queue) {
+        done({verdict::throttled, std::chrono::seconds(1)}); // this client's queue is full
         return;
     }
+    ++held;
     budget.tokens -= 1.0;
 
     const auto colon = decoded.find(':');
     const auto found = s.users.find(decoded.substr(0, colon));
     const bool known = found != s.users.end();
     const auto id = s.next_id++;
-    s.pending.emplace(
-        id, state::pending_check{std::move(done), std::move(key), std::move(who), s.generation});
-    // The worker holds only a weak hold on the state, so that the state is only ever destroyed
-    // on the loop, and no work count of the loop's: while serving, the waiting request's
-    // connection keeps the loop running; at shutdown abandon() lets it end without waiting
-    // for bcrypt (a verdict posted after that is destroyed with the loop, unrun).
-    asio::post(pool_, [password = decoded.substr(colon + 1), hash = known ? found->second : s.dummy,
-                       known, id, weak = std::weak_ptr<state>(state_), loop = s.loop] {
-        const bool ok = bcrypt_matches(password, hash) && known;
-        asio::post(loop, [weak, id, ok] {
-            if (const auto alive = weak.lock()) {
-                alive->complete(id, ok);
-            }
-        });
-    });
+    auto& queue = s.queues[who];
+    if (queue.empty()) {
+        s.take_turn(who);
+    }
+    queue.push_back(id);
+    s.pending.emplace(id, state::pending_check{std::move(done), std::move(key), std::move(who),
+                                               s.generation, decoded.substr(colon + 1),
+                                               known ? found->second : s.dummy, known});
+    serve_next();
 }
 
-} // namespace lae::http
+void basic_auth::serve_next() {
+    auto& s = *state_;
+    while (s.running < s.settings.workers && (!s.turns.empty() || !s.failing_turns.empty())) {
+        auto& next = s.turns.empty() ? s.failing_turns : s.turns;
+        auto who = std::move(next.front());
+        next.pop_front();
+        auto queue = s.queues.find(who);
+        const auto id = queue->second.front();
+        queue->second.pop_front();
+        if (queue->second.empty()) {
+            s.queues.erase(queue);
+        } else {
+            s.take_turn(std::move(who)); // its next check waits for the others' turns
+        }
+        const auto check = s.pending.find(id);
+        if (check == s.pending.end()) {
+            continue;
+        }
+        ++s.running;
+        // The worker holds only a weak hold on the state, so that the state is only ever
+        // destroyed on the loop, and no work count of the loop's: while serving, the waiting
+        // request's connection keeps the loop running; at shutdown abandon() lets it end
+        // without waiting for bcrypt (a verdict posted after that is destroyed with the loop,
+        // unrun).
+        asio::post(pool_,
+                   [password = std::move(check->second.password),
+                    hash = std::move(check->second.hash), known = check->second.known, id,
+                    weak = std::weak_ptr<state>(state_), loop = s.loop, self = this]() mutable {
+                       const bool ok = bcrypt_matches(password, hash) && known;
+                       asio::post(loop, [weak, id, ok, self] {
+                           if (const auto alive = weak.lock()) {
+                               alive->complete(id, ok);
+                               self->serve_next();
+                           }
+                       });
+                   });
+    }
+}
+
+} // namespace lae::web

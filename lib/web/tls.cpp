@@ -1,5 +1,6 @@
-#include "http/tls.hpp"
+#include "web/tls.hpp"
 
+#include "http/tls_provider.hpp"
 #include "logging/logging.hpp"
 
 #include <algorithm>
@@ -17,11 +18,10 @@
 #include <openssl/x509v3.h>
 #include <optional>
 
-namespace lae::http {
+namespace lae::web {
 namespace {
 
 namespace ssl = boost::asio::ssl;
-using config::client_auth;
 
 int protocol_version(const std::string& name) {
     if (name == "TLS10")
@@ -49,21 +49,6 @@ struct context_with_rules {
 int rules_index() {
     static const int index = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
     return index;
-}
-
-void forget_peer(void* /*parent*/, void* peer, CRYPTO_EX_DATA* /*data*/, int /*index*/,
-                 long /*argl*/, void* /*argp*/) {
-    delete static_cast<std::string*>(peer);
-}
-
-int peer_index() {
-    static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, forget_peer);
-    return index;
-}
-
-std::string peer_of(SSL* connection) {
-    const auto* peer = static_cast<const std::string*>(SSL_get_ex_data(connection, peer_index()));
-    return peer == nullptr ? std::string("(unknown address)") : *peer;
 }
 
 // Called by OpenSSL for every certificate of the client's chain, leaf last (depth 0).
@@ -96,7 +81,7 @@ int verify_client(int preverified, X509_STORE_CTX* store) {
     for (const auto& name : names) {
         found += (found.empty() ? "" : ", ") + name;
     }
-    rules->log->refused(peer_of(connection),
+    rules->log->refused(http::remembered_peer(connection),
                         "its certificate names none of tls_server_config.client_allowed_sans "
                         "(its SANs: " +
                             (found.empty() ? std::string("none") : found) + ")");
@@ -158,19 +143,19 @@ bool read_file(const std::string& path, std::string& out, std::string& error) {
     return !failed;
 }
 
-// The PEM text of a file key or its inline twin; false with `error` naming the key.
-bool material(const std::string& file, const std::string& text, const std::string& name,
-              std::string& out, std::string& error) {
+// The PEM text of a file key or its inline twin; a failure names the key.
+result<std::string> material(const std::string& file, const std::string& text,
+                             const std::string& name) {
+    // in_place_value: a failure could be made from a string too.
     if (file.empty()) {
-        out = text;
-        return true;
+        return {boost::system::in_place_value, text};
     }
+    std::string out;
     std::string reason;
     if (!read_file(file, out, reason)) {
-        error = "tls_server_config." + name + "_file " + file + ": " + reason;
-        return false;
+        return fail("tls_server_config." + name + "_file " + file + ": " + reason);
     }
-    return true;
+    return {boost::system::in_place_value, std::move(out)};
 }
 
 std::string joined(const std::vector<std::string>& names) {
@@ -182,13 +167,6 @@ std::string joined(const std::vector<std::string>& names) {
 }
 
 } // namespace
-
-void remember_peer(SSL* connection, const std::string& peer) {
-    auto copy = std::make_unique<std::string>(peer);
-    if (SSL_set_ex_data(connection, peer_index(), copy.get()) == 1) {
-        (void)copy.release(); // freed by forget_peer with the connection
-    }
-}
 
 bool refusal_log::refused(const std::string& peer, const std::string& why) {
     const auto now = std::chrono::steady_clock::now();
@@ -297,26 +275,27 @@ std::vector<std::string> subject_alt_names(X509* certificate) {
     return out;
 }
 
-std::shared_ptr<ssl::context> make_tls_context(const config::tls_settings& settings,
-                                               std::shared_ptr<refusal_log> log,
-                                               std::string& error) {
+result<std::shared_ptr<ssl::context>> make_tls_context(const tls_settings& settings,
+                                                       std::shared_ptr<refusal_log> log) {
     auto owner = std::make_shared<context_with_rules>();
     ssl::context& context = owner->context;
-    boost::system::error_code failure;
+    boost::system::error_code tls_error;
     context.set_options(ssl::context::default_workarounds | ssl::context::no_compression |
                             ssl::context::single_dh_use,
-                        failure);
+                        tls_error);
     SSL_CTX* native = context.native_handle();
     SSL_CTX_set_min_proto_version(native, protocol_version(settings.min_version));
     if (!settings.max_version.empty()) {
         SSL_CTX_set_max_proto_version(native, protocol_version(settings.max_version));
     }
 
-    std::string cert_pem;
-    std::string key_pem;
-    if (!material(settings.cert_file, settings.cert, "cert", cert_pem, error) ||
-        !material(settings.key_file, settings.key, "key", key_pem, error)) {
-        return nullptr;
+    auto cert_pem = material(settings.cert_file, settings.cert, "cert");
+    if (!cert_pem) {
+        return cert_pem.error();
+    }
+    auto key_pem = material(settings.key_file, settings.key, "key");
+    if (!key_pem) {
+        return key_pem.error();
     }
     const std::string cert_name = settings.cert_file.empty()
                                       ? std::string("tls_server_config.cert (inline)")
@@ -324,64 +303,56 @@ std::shared_ptr<ssl::context> make_tls_context(const config::tls_settings& setti
     const std::string key_name = settings.key_file.empty()
                                      ? std::string("tls_server_config.key (inline)")
                                      : "tls_server_config.key_file " + settings.key_file;
-    if (context.use_certificate_chain(boost::asio::buffer(cert_pem), failure); failure) {
-        error = cert_name + ": no PEM certificate (" + failure.message() + ")";
-        return nullptr;
+    if (context.use_certificate_chain(boost::asio::buffer(*cert_pem), tls_error); tls_error) {
+        return fail(cert_name + ": no PEM certificate (" + tls_error.message() + ")");
     }
-    if (context.use_private_key(boost::asio::buffer(key_pem), ssl::context::pem, failure);
-        failure) {
-        error = key_name + ": no PEM private key (" + failure.message() + ")";
-        return nullptr;
+    if (context.use_private_key(boost::asio::buffer(*key_pem), ssl::context::pem, tls_error);
+        tls_error) {
+        return fail(key_name + ": no PEM private key (" + tls_error.message() + ")");
     }
     if (SSL_CTX_check_private_key(native) != 1) {
         ERR_clear_error();
-        error = key_name + ": does not match the certificate of " + cert_name;
-        return nullptr;
+        return fail(key_name + ": does not match the certificate of " + cert_name);
     }
 
     const bool verifies = settings.auth == client_auth::verify_if_given ||
                           settings.auth == client_auth::require_and_verify;
     if (!settings.client_ca_file.empty() || !settings.client_ca.empty()) {
-        std::string ca_pem;
-        if (!material(settings.client_ca_file, settings.client_ca, "client_ca", ca_pem, error)) {
-            return nullptr;
+        const auto ca_pem = material(settings.client_ca_file, settings.client_ca, "client_ca");
+        if (!ca_pem) {
+            return ca_pem.error();
         }
         // Go trusts every certificate of its ClientCAs pool as an anchor, an intermediate CA
         // too; OpenSSL wants a self-signed root at the end of the chain unless told so.
         X509_VERIFY_PARAM_set_flags(SSL_CTX_get0_param(native), X509_V_FLAG_PARTIAL_CHAIN);
-        if (!trust_client_cas(native, ca_pem)) {
-            error = (settings.client_ca_file.empty()
-                         ? std::string("tls_server_config.client_ca (inline)")
-                         : "tls_server_config.client_ca_file " + settings.client_ca_file) +
-                    ": holds no PEM certificate";
-            return nullptr;
+        if (!trust_client_cas(native, *ca_pem)) {
+            return fail((settings.client_ca_file.empty()
+                             ? std::string("tls_server_config.client_ca (inline)")
+                             : "tls_server_config.client_ca_file " + settings.client_ca_file) +
+                        ": holds no PEM certificate");
         }
     } else if (verifies && SSL_CTX_set_default_verify_paths(native) != 1) {
         // Go verifies against the system's roots when no CA is given; so do we.
-        error = "tls_server_config.client_auth_type: cannot load the system's trusted "
-                "certificates (" +
-                openssl_reason() + ")";
-        return nullptr;
+        return fail("tls_server_config.client_auth_type: cannot load the system's trusted "
+                    "certificates (" +
+                    openssl_reason() + ")");
     }
 
     const auto tls12 = settings.ciphers_tls12.empty() ? std::string(default_tls12_ciphers)
                                                       : joined(settings.ciphers_tls12);
     if (SSL_CTX_set_cipher_list(native, tls12.c_str()) != 1) {
-        error = "tls_server_config.cipher_suites: OpenSSL offers none of " + tls12 + " (" +
-                openssl_reason() + ")";
-        return nullptr;
+        return fail("tls_server_config.cipher_suites: OpenSSL offers none of " + tls12 + " (" +
+                    openssl_reason() + ")");
     }
     if (!settings.ciphers_tls13.empty() &&
         SSL_CTX_set_ciphersuites(native, joined(settings.ciphers_tls13).c_str()) != 1) {
-        error = "tls_server_config.cipher_suites: OpenSSL offers none of " +
-                joined(settings.ciphers_tls13) + " (" + openssl_reason() + ")";
-        return nullptr;
+        return fail("tls_server_config.cipher_suites: OpenSSL offers none of " +
+                    joined(settings.ciphers_tls13) + " (" + openssl_reason() + ")");
     }
     if (!settings.groups.empty() &&
         SSL_CTX_set1_groups_list(native, joined(settings.groups).c_str()) != 1) {
-        error = "tls_server_config.curve_preferences: OpenSSL offers none of " +
-                joined(settings.groups) + " (" + openssl_reason() + ")";
-        return nullptr;
+        return fail("tls_server_config.curve_preferences: OpenSSL offers none of " +
+                    joined(settings.groups) + " (" + openssl_reason() + ")");
     }
     if (settings.prefer_server_cipher_suites) {
         SSL_CTX_set_options(native, SSL_OP_CIPHER_SERVER_PREFERENCE);
@@ -413,7 +384,7 @@ std::shared_ptr<ssl::context> make_tls_context(const config::tls_settings& setti
     }
     SSL_CTX_set_verify(native, mode, mode == SSL_VERIFY_NONE ? nullptr : verify_client);
     // The context lives as long as its rules do: one allocation, shared.
-    return {owner, &owner->context};
+    return std::shared_ptr<ssl::context>(owner, &owner->context);
 }
 
-} // namespace lae::http
+} // namespace lae::web

@@ -1,0 +1,81 @@
+#define BOOST_TEST_MODULE http connection registry
+#include "http/connection_registry.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/test/unit_test.hpp>
+#include <chrono>
+#include <list>
+#include <thread>
+
+using namespace lae::http;
+using boost::asio::ip::make_address;
+
+namespace {
+
+// A connection that only notes it was closed, and leaves the registry's lists as a session does.
+struct fake_connection final : connection {
+    connection_registry& registry;
+    connection_registry::position where;
+    bool closed = false;
+    fake_connection(connection_registry& r, const char* client)
+        : registry(r), where(r.add(this, make_address(client))) {}
+    ~fake_connection() { registry.remove(where); }
+    fake_connection(const fake_connection&) = delete;
+    fake_connection& operator=(const fake_connection&) = delete;
+    void close() override {
+        registry.forget_idle(where);
+        registry.forget_writing(where);
+        closed = true;
+    }
+};
+
+struct fixture {
+    boost::asio::io_context loop;
+    connection_registry registry{loop.get_executor(), 4, 3, std::chrono::milliseconds(50)};
+    std::list<fake_connection> connections;
+    fake_connection& open(const char* client) { return connections.emplace_back(registry, client); }
+};
+
+} // namespace
+
+BOOST_FIXTURE_TEST_CASE(a_full_house_of_busy_connections_refuses, fixture) {
+    for (const char* client : {"192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4"}) {
+        open(client);
+    }
+    BOOST_TEST(!registry.make_room(make_address("192.0.2.9")));
+}
+
+BOOST_FIXTURE_TEST_CASE(idle_goes_first_then_a_stalled_writer, fixture) {
+    auto& writer = open("192.0.2.1");
+    auto& idle = open("192.0.2.2");
+    open("192.0.2.3");
+    open("192.0.2.4");
+    registry.mark_writing(&writer, writer.where);
+    registry.mark_idle(&idle, idle.where);
+    BOOST_TEST(registry.make_room(make_address("192.0.2.9")));
+    BOOST_TEST(idle.closed);
+    BOOST_TEST(!writer.closed);
+    // A write that began just now is not stalled yet: a newcomer waits rather than cut it.
+    BOOST_TEST(!registry.make_room(make_address("192.0.2.9")));
+    BOOST_TEST(!writer.closed);
+    std::this_thread::sleep_for(std::chrono::milliseconds(60));
+    BOOST_TEST(registry.make_room(make_address("192.0.2.9")));
+    BOOST_TEST(writer.closed);
+}
+
+BOOST_FIXTURE_TEST_CASE(one_address_holds_its_share_only, fixture) {
+    auto& first = open("192.0.2.1");
+    auto& second = open("192.0.2.1");
+    open("192.0.2.1");
+    registry.mark_idle(&second, second.where);
+    BOOST_TEST(registry.from(make_address("192.0.2.1")) == 3U);
+    // Another address finds room (the house has 4).
+    BOOST_TEST(registry.make_room(make_address("192.0.2.2")));
+    BOOST_TEST(!second.closed);
+    // The same address gives up one of its own places: its idle one.
+    BOOST_TEST(registry.make_room(make_address("192.0.2.1")));
+    BOOST_TEST(second.closed);
+    BOOST_TEST(!first.closed);
+    // None of its own can go: refused, even with room in the house.
+    BOOST_TEST(!registry.make_room(make_address("192.0.2.1")));
+}

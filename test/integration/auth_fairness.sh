@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Issue 23.3: before any credential is cached, a flood of wrong passwords from many addresses
+# took every bcrypt slot, and a valid client got 429 every time (15 of 15). Checks are now
+# queued per client and served in turn: a valid client sending one request a second, new to
+# the exporter (nothing cached), gets through during the flood.
+source "$(dirname "$0")/common.sh"
+require python3 htpasswd curl
+cd "$WORK"
+
+printf "basic_auth_users:\n  prometheus: '%s'\n" \
+    "$(htpasswd -nbBC 10 prometheus 's3cret!' | cut -d: -f2)" >users.yml
+start_exporter fairness ++ --web.config.file "$WORK/users.yml"
+
+cat >flood.py <<'PY'
+# flood.py PORT SECONDS CLIENTS: wrong passwords from CLIENTS loopback addresses, two kept-alive
+# connections each, asking again at once after a 429; prints "status count" lines.
+import base64, collections, http.client, sys, threading, time
+port, seconds, clients = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
+statuses = collections.Counter()
+lock = threading.Lock()
+deadline = time.monotonic() + seconds
+def guess(index):
+    source = ("127.0.3.%d" % (index + 1), 0)
+    attempt, c = 0, None
+    while time.monotonic() < deadline:
+        attempt += 1
+        token = base64.b64encode(("prometheus:wrong%d" % attempt).encode()).decode()
+        try:
+            if c is None:
+                c = http.client.HTTPConnection("127.0.0.1", port, timeout=30, source_address=source)
+            c.request("GET", "/metrics", headers={"Authorization": "Basic " + token})
+            r = c.getresponse()
+            r.read()
+            status = r.status
+        except OSError as e:
+            status, c = "error:" + type(e).__name__, None
+        with lock:
+            statuses[status] += 1
+        if status == 429:
+            time.sleep(0.002)
+threads = [threading.Thread(target=guess, args=(i % clients,)) for i in range(2 * clients)]
+for t in threads: t.start()
+for t in threads: t.join()
+for status, count in sorted(statuses.items(), key=str):
+    print(status, count)
+PY
+
+flood_seconds=20
+python3 flood.py "$PORT" "$flood_seconds" 60 >flood.out &
+flood=$!
+sleep 2 # the flood under way: every address has queued guesses
+# The valid client: one request a second from its own address, 15 times, each waiting up to
+# 10 seconds for its answer (a round of 60 queues at cost 10 takes a few seconds).
+valid=()
+for i in $(seq 15); do
+    curl -s -o /dev/null -m 10 -w '%{http_code} %{time_total}\n' --interface 127.0.4.1 \
+        -u 'prometheus:s3cret!' "http://127.0.0.1:$PORT/metrics" >"valid.$i" &
+    valid+=("$!")
+    sleep 1
+done
+wait "$flood" "${valid[@]}"
+valid_ok=$(cat valid.* | grep -c '^200 ' || true)
+echo "# flood answers: $(tr '\n' ' ' <flood.out)"
+echo "# valid answers (status, seconds): $(for i in $(seq 15); do printf '%s; ' "$(cat "valid.$i")"; done)"
+# A guesser may also wait past its client's patience (its turn comes after everyone else's).
+check "the flood was refused (401, 429 or still waiting; never 200 or 5xx)" \
+    bash -c '! grep -vqE "^(401|429|error:TimeoutError) " flood.out'
+check "a valid client sending one request a second got through during the flood ($valid_ok of 15 answered 200)" \
+    test "$valid_ok" -ge 12
+stop_exporter "$PID"
+finish
