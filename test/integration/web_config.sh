@@ -54,7 +54,8 @@ make_cert client-inter inter ec "DNS:scraper.example" clientAuth
 code() { curl -s -o /dev/null --max-time 5 -w '%{http_code}' --cacert ca.pem "$@"; }
 as() { code --cert "$1.pem" --key "$1.key" "${@:2}"; } # as CLIENT URL...
 refused() { [[ $(as "$@") != 200 ]]; }
-# handshake WHAT...: true when an openssl s_client handshake (TLS 1.2) completes
+# handshake WHAT...: true when an openssl s_client handshake (TLS 1.2) completes. Here and below,
+# `timeout 5` on openssl is a liveness bound (see common.sh), not a latency.
 handshake() {
     timeout 5 openssl s_client -connect "127.0.0.1:$PORT" -CAfile ca.pem -tls1_2 "$@" \
         </dev/null >"$WORK/s_client.out" 2>&1 &&
