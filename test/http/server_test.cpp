@@ -253,9 +253,9 @@ BOOST_AUTO_TEST_CASE(idle_connections_time_out) {
     running_exporter exporter(limits);
     connection c(exporter.port);
     c.send_raw("GET /metrics HTTP/1.1\r\n");
-    const auto started = std::chrono::steady_clock::now();
+    // closed_by_server() waits at most 5 s: a liveness bound, 25 times the configured 200 ms
+    // and half the 10 s default a session that ignored the setting would wait. No stopwatch.
     BOOST_TEST(c.closed_by_server());
-    BOOST_TEST((std::chrono::steady_clock::now() - started < 3s));
 }
 
 BOOST_AUTO_TEST_CASE(pipelined_requests_are_answered_in_order) {
@@ -350,9 +350,9 @@ BOOST_AUTO_TEST_CASE(http10_keep_alive_is_honoured_and_plain_http10_closes_at_on
     const auto answer = c.receive();
     BOOST_TEST(answer.result_int() == 200U);
     BOOST_TEST(!answer.keep_alive());
-    const auto started = std::chrono::steady_clock::now();
+    // Closed at once, not after the 60 s idle timeout: closed_by_server() waits at most 5 s, a
+    // liveness bound far from the 60 s, whatever the machine's load. No stopwatch.
     BOOST_TEST(c.closed_by_server());
-    BOOST_TEST((std::chrono::steady_clock::now() - started < 1s)); // not the 60 s idle timeout
 }
 
 BOOST_AUTO_TEST_CASE(ipv4_listeners_first_and_how_they_are_named) {

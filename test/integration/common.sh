@@ -160,6 +160,9 @@ YAML
     PROM_URL=http://127.0.0.1:$prom_port
 }
 
+# Every --max-time and `timeout N` in these tests is a liveness bound (a loopback answer takes
+# milliseconds; these give seconds, hundreds of times more): a hang fails, a slow machine does
+# not. Speed is measured in bench/, relative bounds are said where they are used.
 scrape() { curl -sS --max-time 5 "http://127.0.0.1:$PORT${1:-/metrics}"; }
 
 # check_exposition DESCRIPTION [FORMAT [gzip]]: scrapes /metrics once as a scraper that

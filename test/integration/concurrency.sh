@@ -8,6 +8,7 @@ start_exporter burst
 total=600
 parallel=150
 mkdir "$WORK/bodies"
+# --max-time 10 and timeout 120: liveness bounds (see common.sh), not latencies.
 seq "$total" | timeout 120 xargs -P "$parallel" -I{} \
     curl -sS --max-time 10 -o "$WORK/bodies/{}" "http://127.0.0.1:$PORT/metrics"
 complete=0

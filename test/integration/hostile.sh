@@ -51,7 +51,10 @@ done
 started=$(date +%s%N)
 check "with ${#held[@]} idle and slow connections open, a scrape is answered" scrape_answers
 elapsed_ms=$((($(date +%s%N) - started) / 1000000))
-check "and promptly (${elapsed_ms} ms)" test "$elapsed_ms" -lt 1000
+# Promptly: a liveness bound, half the 10 s a new connection has to deliver its request (a
+# server that made room only when a slow client times out would take that long), not a speed.
+check "and promptly, not after a slow client's 10 s timeout (${elapsed_ms} ms < 5000 ms)" \
+    test "$elapsed_ms" -lt 5000
 check "the exporter holds no more than its limit (+ a few)" \
     test "$(ls "/proc/$PID/fd" | wc -l)" -lt 280
 for fd in "${held[@]}"; do exec {fd}>&-; done

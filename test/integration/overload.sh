@@ -68,6 +68,7 @@ compare_frozen
 check_every_exposition "frozen daemon, records lost"
 
 # It keeps answering, concurrently, where the Go exporter stops for good.
+# --max-time 5 and timeout 60: liveness bounds (see common.sh), not latencies.
 seq 200 | timeout 60 xargs -P 50 -I{} curl -sS --max-time 5 -o "$WORK/burst-{}" "http://127.0.0.1:$PORT/metrics"
 check "200 concurrent scrapes during the overload all complete" \
     test "$(grep -l '^linux_audit_up 1$' "$WORK"/burst-* | wc -l)" -eq 200

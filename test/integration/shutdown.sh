@@ -57,8 +57,12 @@ for timeout in 1s 300ms; do
     wait "$STALLER" 2>/dev/null || true
     grace_ms=$(($(sed 's/ms$//; s/s$/000/' <<<"$timeout") + 1000))
     check "SIGTERM with a stalled client exits 0 (was $exit_code)" test "$exit_code" -eq 0
-    check "within the grace period of ${grace_ms} ms + 500 ms (${elapsed_ms} ms)" \
-        test "$elapsed_ms" -lt $((grace_ms + 500))
+    # The stalled client would otherwise hold the exporter until the 10 s write timeout: the
+    # bound is half-way between the grace and that (a liveness bound telling the grace's cut
+    # from the write timeout, however loaded the machine), not the grace plus a fixed slack.
+    bound_ms=$(((grace_ms + 10000) / 2))
+    check "within the grace period of ${grace_ms} ms, not the 10 s write timeout (${elapsed_ms} ms < ${bound_ms} ms)" \
+        test "$elapsed_ms" -lt "$bound_ms"
     check "the cut is logged" grep -q 'still open after' "$LOG"
     stop_exporter "$PID" # reports any sanitizer finding in the log
 done
@@ -84,7 +88,9 @@ if [[ -n ${SILENT_KERNEL:-} ]]; then
     wait "$scraper" || true
     rm -f "$WORK/silent"
     check "SIGTERM with a kernel query pending exits 0 (was $exit_code)" test "$exit_code" -eq 0
-    check "within the grace period of 3000 ms + 500 ms (${elapsed_ms} ms)" test "$elapsed_ms" -lt 3500
+    # A liveness bound: twice the 3 s grace (the silent kernel never answers, so a wait that the
+    # grace does not end is a hang); the answer below shows the query's own timeout ended it.
+    check "within twice the grace period of 3000 ms (${elapsed_ms} ms < 6000 ms)" test "$elapsed_ms" -lt 6000
     check "the waiting scrape is answered 200 ($(cat "$WORK/silent.code"))" \
         test "$(cat "$WORK/silent.code")" = 200
     check "with linux_audit_up 0" grep -qx 'linux_audit_up 0' "$WORK/silent.body"

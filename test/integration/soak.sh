@@ -11,6 +11,7 @@ url="http://127.0.0.1:$PORT/metrics"
 
 fds_before=$(fds)
 # Warm-up with the same mix, so that the allocator has seen the peak.
+# timeout 120: liveness bounds (see common.sh); the soak judges memory and descriptors only.
 timeout 120 hey -n 10000 -c 32 "$url" >/dev/null
 timeout 120 hey -n 5000 -c 32 -disable-keepalive "$url" >/dev/null
 rss_warm=$(rss_kib)

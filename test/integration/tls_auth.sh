@@ -47,8 +47,9 @@ serial() { openssl s_client -connect "127.0.0.1:$PORT" -servername localhost </d
 before=$(serial)
 cp rotated.key live.key.new && cp rotated.pem live.pem.new
 mv live.key.new live.key && mv live.pem.new live.pem
-# The files are looked at once a second at most (not three stat() calls per connection).
-for _ in $(seq 30); do
+# The files are looked at once a second at most (not three stat() calls per connection), and a
+# change is taken once left alone for a second: about 2 s. The 20 s bound is a liveness bound.
+for _ in $(seq 100); do
     after=$(serial)
     [[ $after != "$before" ]] && break
     sleep 0.2

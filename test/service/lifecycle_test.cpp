@@ -117,8 +117,10 @@ struct client {
 
 BOOST_AUTO_TEST_CASE(sigterm_with_a_kernel_query_pending_answers_up_0_within_the_grace) {
     // A grace well beyond the audit timeout: the answer comes from the query's own timeout,
-    // and the loop ends with it, long before the grace would cut anything.
-    exporter e(300ms, 3s);
+    // and the loop ends with it, long before the grace would cut anything. The bounds below
+    // are half the grace: liveness bounds telling "ended with the query" from "cut by the
+    // grace", however loaded the machine (not a speed).
+    exporter e(300ms, 10s);
     client c(e.port);
     c.send("/metrics");
     e.wait_for_kernel_request();
@@ -129,12 +131,12 @@ BOOST_AUTO_TEST_CASE(sigterm_with_a_kernel_query_pending_answers_up_0_within_the
     BOOST_TEST(answer->result_int() == 200U);
     BOOST_TEST(answer->body().find("\nlinux_audit_up 0\n") != std::string::npos);
     BOOST_TEST(!answer->keep_alive());
-    BOOST_TEST(e.life_ended_within(3s));
+    BOOST_TEST(e.life_ended_within(5s));
     const auto took = clock_type::now() - signalled;
     BOOST_TEST_MESSAGE(
         "exited " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
                   << " ms after SIGTERM");
-    BOOST_TEST((took < 3s));
+    BOOST_TEST((took < 5s));
 }
 
 BOOST_AUTO_TEST_CASE(a_grace_shorter_than_the_kernel_wait_cuts_it_and_ends_cleanly) {
@@ -144,8 +146,9 @@ BOOST_AUTO_TEST_CASE(a_grace_shorter_than_the_kernel_wait_cuts_it_and_ends_clean
     e.wait_for_kernel_request();
     const auto signalled = clock_type::now();
     BOOST_TEST_REQUIRE(::kill(::getpid(), SIGTERM) == 0);
-    BOOST_TEST(e.life_ended_within(2s));
-    BOOST_TEST((clock_type::now() - signalled < 2s));
+    // Half the 10 s kernel wait: a liveness bound telling the grace's cut from that wait.
+    BOOST_TEST(e.life_ended_within(5s));
+    BOOST_TEST((clock_type::now() - signalled < 5s));
     // Cut short: the waiting scrape got up 0 if its answer made it out before the close.
     if (const auto answer = c.receive()) {
         BOOST_TEST(answer->body().find("\nlinux_audit_up 0\n") != std::string::npos);
@@ -160,7 +163,8 @@ BOOST_AUTO_TEST_CASE(a_second_signal_cuts_at_once) {
     BOOST_TEST_REQUIRE(::kill(::getpid(), SIGTERM) == 0);
     std::this_thread::sleep_for(50ms);
     BOOST_TEST_REQUIRE(::kill(::getpid(), SIGINT) == 0);
-    BOOST_TEST(e.life_ended_within(2s));
+    // Half the 10 s kernel wait (and far from the 60 s grace): a liveness bound.
+    BOOST_TEST(e.life_ended_within(5s));
 }
 
 BOOST_AUTO_TEST_CASE(a_throwing_handler_closes_its_connection_and_the_server_lives) {
@@ -177,7 +181,7 @@ BOOST_AUTO_TEST_CASE(a_throwing_handler_closes_its_connection_and_the_server_liv
     BOOST_TEST_REQUIRE(answer.has_value());
     BOOST_TEST(answer->result_int() == 200U);
     asio::post(e.context, [&] { e.life.shut_down("test"); });
-    BOOST_TEST(e.life_ended_within(2s));
+    BOOST_TEST(e.life_ended_within(10s)); // nothing in flight: a liveness bound only
     // An operator reads it as the exporter's bug to report, not a kernel problem.
     BOOST_TEST_MESSAGE(log.text());
     BOOST_TEST(log.text().find("bug in the exporter: an event handler threw (a handler "
