@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 namespace lae::web {
 namespace {
@@ -31,6 +32,9 @@ constexpr std::string_view dummy_template =
     "$2y$10$Jcx0EWF9aZbQe5gK7S1IJ.wJ0cOUOjjy1yN2RyBtc7M4hfJE/hkWa";
 
 constexpr std::size_t max_cached = 64; // a few users, a few passwords
+// Requests that may wait on one check with the same credentials (the connection cap bounds
+// them anyway; this keeps one check's list short).
+constexpr std::size_t max_joined = 64;
 
 std::string sha256(std::string_view text) {
     std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
@@ -157,6 +161,9 @@ struct basic_auth::state {
     // A check waiting for a worker, or on one.
     struct pending_check {
         completion done;
+        // Requests with the same Authorization value that came while it waited: they share
+        // its verdict (a client retrying while its first check queues takes no second slot).
+        std::vector<completion> joined;
         std::string key;    // the credentials' SHA-256, for the cache
         std::string client; // client_key
         std::uint64_t generation;
@@ -165,6 +172,7 @@ struct basic_auth::state {
         bool known = false;
     };
     std::unordered_map<std::uint64_t, pending_check> pending;
+    std::unordered_map<std::string, std::uint64_t> pending_by_key; // credentials -> check
     std::uint64_t next_id = 0;
     // Per client, the ids of its checks not yet given to a worker. The turns name each client
     // with a non-empty queue once, in the order the workers serve them (round robin): first
@@ -172,11 +180,14 @@ struct basic_auth::state {
     // others. A guesser so waits behind a new Prometheus, never before it.
     std::unordered_map<std::string, std::deque<std::uint64_t>> queues;
     std::deque<std::string> turns;         // in good standing
-    std::deque<std::string> failing_turns; // failed lately
-    void take_turn(std::string client) {
+    std::deque<std::string> failing_turns; // failed lately, or not yet judged
+    // `busy`: the client has a check on a worker now. Its standing is then not known
+    // until that verdict, so it waits with the failing ones: otherwise each of a thousand new
+    // guessing addresses would pass ahead of a new Prometheus twice, not once.
+    void take_turn(std::string client, bool busy) {
         const auto found = budgets.find(client);
         const bool failing = found != budgets.end() && found->second.failing;
-        (failing ? failing_turns : turns).push_back(std::move(client));
+        (failing || busy ? failing_turns : turns).push_back(std::move(client));
     }
     std::unordered_map<std::string, std::size_t> per_client; // queued or running, by client
     std::size_t running = 0;
@@ -221,6 +232,7 @@ struct basic_auth::state {
             return; // abandoned
         }
         auto& check = node.mapped();
+        pending_by_key.erase(check.key);
         release(check.client);
         budget_of(check.client, clock_type::now()).failing = !ok;
         if (ok) {
@@ -234,7 +246,11 @@ struct basic_auth::state {
             auto& b = budget_of(check.client, clock_type::now());
             b.tokens = std::min(static_cast<double>(settings.failure_burst), b.tokens + 1);
         }
-        check.done({ok ? verdict::allowed : verdict::denied, std::chrono::seconds(0)});
+        const decision answer{ok ? verdict::allowed : verdict::denied, std::chrono::seconds(0)};
+        for (auto& also : check.joined) {
+            also(answer);
+        }
+        check.done(answer);
     }
 };
 
@@ -269,6 +285,7 @@ void basic_auth::abandon() {
     state_->turns.clear();
     state_->failing_turns.clear();
     state_->per_client.clear();
+    state_->pending_by_key.clear();
 }
 
 void basic_auth::reload(std::map<std::string, std::string> users) {
@@ -314,6 +331,16 @@ void basic_auth::check(std::string_view authorization, const asio::ip::address& 
         return;
     }
     auto who = client_key(client);
+    // The same client asking again with the same credentials while its check waits (a scrape
+    // retried after a timeout) joins that check: one bcrypt, no second queue slot, no 429.
+    if (const auto same = s.pending_by_key.find(key); same != s.pending_by_key.end()) {
+        const auto check = s.pending.find(same->second);
+        if (check != s.pending.end() && check->second.client == who &&
+            check->second.generation == s.generation && check->second.joined.size() < max_joined) {
+            check->second.joined.push_back(std::move(done));
+            return;
+        }
+    }
     auto& budget = s.budget_of(who, clock_type::now());
     if (budget.tokens < 1.0) {
         const double wait_ms =
@@ -336,12 +363,18 @@ void basic_auth::check(std::string_view authorization, const asio::ip::address& 
     const auto id = s.next_id++;
     auto& queue = s.queues[who];
     if (queue.empty()) {
-        s.take_turn(who);
+        s.take_turn(who, held > 1); // held counts this check: more means one is running
     }
     queue.push_back(id);
-    s.pending.emplace(id, state::pending_check{std::move(done), std::move(key), std::move(who),
-                                               s.generation, decoded.substr(colon + 1),
-                                               known ? found->second : s.dummy, known});
+    s.pending_by_key[key] = id;
+    s.pending.emplace(id, state::pending_check{std::move(done),
+                                               {},
+                                               std::move(key),
+                                               std::move(who),
+                                               s.generation,
+                                               decoded.substr(colon + 1),
+                                               known ? found->second : s.dummy,
+                                               known});
     serve_next();
 }
 
@@ -357,7 +390,7 @@ void basic_auth::serve_next() {
         if (queue->second.empty()) {
             s.queues.erase(queue);
         } else {
-            s.take_turn(std::move(who)); // its next check waits for the others' turns
+            s.take_turn(std::move(who), true); // its next check waits for the others' turns
         }
         const auto check = s.pending.find(id);
         if (check == s.pending.end()) {

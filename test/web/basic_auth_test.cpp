@@ -141,8 +141,8 @@ BOOST_AUTO_TEST_CASE(checks_beyond_a_clients_queue_are_throttled_not_queued) {
     int denied = 0;
     int throttled = 0;
     auto waiting = boost::asio::make_work_guard(auth.loop);
-    for (int i = 0; i < 4; ++i) {
-        auth.auth.check(header("alice:guess"), make_address("192.0.2.20"),
+    for (int i = 0; i < 4; ++i) { // four different guesses: none can join another's check
+        auth.auth.check(header("alice:guess" + std::to_string(i)), make_address("192.0.2.20"),
                         [&](basic_auth::decision d) {
                             (d.outcome == basic_auth::verdict::throttled ? throttled : denied) += 1;
                             if (denied + throttled == 4) {
@@ -153,6 +153,34 @@ BOOST_AUTO_TEST_CASE(checks_beyond_a_clients_queue_are_throttled_not_queued) {
     auth.loop.run();
     BOOST_TEST(denied == 2);
     BOOST_TEST(throttled == 2);
+}
+
+// A client that asks again with the same credentials while its first check still waits (a
+// scrape retried after its timeout) shares that check's verdict: no second bcrypt, and no 429
+// from its full queue while the first one queues behind a flood.
+BOOST_AUTO_TEST_CASE(a_retry_with_the_same_credentials_joins_the_waiting_check) {
+    basic_auth::limits limits;
+    limits.workers = 1;
+    limits.per_client_queue = 1;
+    checker auth({{"alice", bcrypt("secret", 6)}}, limits);
+    int allowed = 0;
+    int other = 0;
+    auto waiting = boost::asio::make_work_guard(auth.loop);
+    for (int i = 0; i < 3; ++i) {
+        auth.auth.check(header("alice:secret"), make_address("192.0.2.21"),
+                        [&](basic_auth::decision d) {
+                            (d.outcome == basic_auth::verdict::allowed ? allowed : other) += 1;
+                            if (allowed + other == 3) {
+                                waiting.reset();
+                            }
+                        });
+    }
+    auth.loop.run();
+    BOOST_TEST(allowed == 3);
+    BOOST_TEST(other == 0);
+    // Another client's identical credentials are checked on their own (each address keeps its
+    // own budget and standing).
+    BOOST_TEST(auth.allows(header("alice:secret"), "192.0.2.22"));
 }
 
 // Issue 23.3: guesses from many addresses took every check slot (429 for everyone else);
@@ -175,7 +203,7 @@ BOOST_AUTO_TEST_CASE(a_flood_from_many_addresses_does_not_starve_a_valid_login) 
     for (int i = 0; i < flooders; ++i) {
         for (int j = 0; j < 2; ++j) { // each flooder fills its own queue
             const std::string client = "198.51.100." + std::to_string(i + 1);
-            auth.auth.check(header("alice:guess"), make_address(client),
+            auth.auth.check(header("alice:guess" + std::to_string(j)), make_address(client),
                             [&, client](basic_auth::decision d) {
                                 if (d.outcome == basic_auth::verdict::denied) {
                                     order.push_back(client);
