@@ -17,7 +17,6 @@
 #include <thread>
 #include <unistd.h>
 #include <unordered_map>
-#include <unordered_set>
 
 namespace lae::web {
 namespace {
@@ -140,8 +139,18 @@ struct basic_auth::state {
     limits settings;
     std::map<std::string, std::string> users;
     std::string dummy;
-    std::uint64_t generation = 0;             // bumped by reload: late verdicts are not cached
-    std::unordered_set<std::string> verified; // SHA-256 of Authorization values that passed
+    // SHA-256 of Authorization values that passed -> the user and the hash they passed
+    // against: a reload forgets only the entries of users it removed or gave a new hash.
+    struct passed {
+        std::string user;
+        std::string hash;
+    };
+    std::unordered_map<std::string, passed> verified;
+    // True when `user` still has `hash` (a verdict, or a cached entry, against it holds).
+    bool current(const std::string& user, const std::string& hash) const {
+        const auto found = users.find(user);
+        return found != users.end() && found->second == hash;
+    }
 
     // Failure budgets by client key, and the keys from least to most recently used, so that a
     // full table forgets the client not heard of for longest (never the one failing now).
@@ -159,7 +168,7 @@ struct basic_auth::state {
         completion done;
         std::string key;    // the credentials' SHA-256, for the cache
         std::string client; // client_key
-        std::uint64_t generation;
+        std::string user;
         std::string password;
         std::string hash;
         bool known = false;
@@ -224,11 +233,12 @@ struct basic_auth::state {
         release(check.client);
         budget_of(check.client, clock_type::now()).failing = !ok;
         if (ok) {
-            if (check.generation == generation) {
+            // A verdict against a hash a reload replaced meanwhile is not remembered.
+            if (current(check.user, check.hash)) {
                 if (verified.size() >= max_cached) {
                     verified.clear();
                 }
-                verified.insert(check.key);
+                verified.insert_or_assign(check.key, passed{check.user, check.hash});
             }
             // A success costs the client nothing: give back what the check took.
             auto& b = budget_of(check.client, clock_type::now());
@@ -286,8 +296,9 @@ void basic_auth::reload(std::map<std::string, std::string> users) {
     }
     state_->dummy = dummy_hash(users);
     state_->users = std::move(users);
-    state_->verified.clear();
-    ++state_->generation;
+    std::erase_if(state_->verified, [&](const auto& entry) {
+        return !state_->current(entry.second.user, entry.second.hash);
+    });
 }
 
 void basic_auth::check(std::string_view authorization, const asio::ip::address& client,
@@ -340,7 +351,7 @@ void basic_auth::check(std::string_view authorization, const asio::ip::address& 
     }
     queue.push_back(id);
     s.pending.emplace(id, state::pending_check{std::move(done), std::move(key), std::move(who),
-                                               s.generation, decoded.substr(colon + 1),
+                                               decoded.substr(0, colon), decoded.substr(colon + 1),
                                                known ? found->second : s.dummy, known});
     serve_next();
 }
@@ -369,18 +380,17 @@ void basic_auth::serve_next() {
         // request's connection keeps the loop running; at shutdown abandon() lets it end
         // without waiting for bcrypt (a verdict posted after that is destroyed with the loop,
         // unrun).
-        asio::post(pool_,
-                   [password = std::move(check->second.password),
-                    hash = std::move(check->second.hash), known = check->second.known, id,
-                    weak = std::weak_ptr<state>(state_), loop = s.loop, self = this]() mutable {
-                       const bool ok = bcrypt_matches(password, hash) && known;
-                       asio::post(loop, [weak, id, ok, self] {
-                           if (const auto alive = weak.lock()) {
-                               alive->complete(id, ok);
-                               self->serve_next();
-                           }
-                       });
-                   });
+        asio::post(pool_, [password = std::move(check->second.password), hash = check->second.hash,
+                           known = check->second.known, id, weak = std::weak_ptr<state>(state_),
+                           loop = s.loop, self = this]() mutable {
+            const bool ok = bcrypt_matches(password, hash) && known;
+            asio::post(loop, [weak, id, ok, self] {
+                if (const auto alive = weak.lock()) {
+                    alive->complete(id, ok);
+                    self->serve_next();
+                }
+            });
+        });
     }
 }
 
