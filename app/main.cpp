@@ -61,6 +61,7 @@ int main(int argc, char** argv) {
 
     http::server_limits limits;
     limits.max_connections = settings.max_connections;
+    limits.max_connections_per_client = settings.max_connections_per_client;
     if (rlimit open_files{};
         ::getrlimit(RLIMIT_NOFILE, &open_files) == 0 && open_files.rlim_cur != RLIM_INFINITY) {
         if (const auto lowered = http::fit_open_files(limits, open_files.rlim_cur);

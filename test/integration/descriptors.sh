@@ -33,4 +33,20 @@ check "the exporter holds fewer descriptors than its limit" \
 for fd in "${held[@]}"; do exec {fd}>&-; done
 check "a scrape is answered after the clients left" scrape_answers
 
+# --max-connections-per-client: one address holds at most that many (here 4, where the default
+# share of --max-connections=16 would be 12); a newcomer takes the place of one of its own.
+start_exporter per-client ++ --max-connections=16 --max-connections-per-client=4
+descriptors() { ls "/proc/$PID/fd" | wc -l; }
+baseline=$(descriptors)
+held=()
+for _ in $(seq 10); do
+    exec {fd}<>"/dev/tcp/127.0.0.1/$PORT"
+    held+=("$fd")
+done
+# The scrape's connection is accepted after the 10 (one queue, first come first served): once
+# it is answered, all of them have been taken in.
+check "a scrape from that address is answered" scrape_answers
+check "10 idle connections from one address: the exporter holds at most 4 ($(($(descriptors) - baseline)) more descriptors)" \
+    test "$(($(descriptors) - baseline))" -le 4
+for fd in "${held[@]}"; do exec {fd}>&-; done
 finish
