@@ -20,6 +20,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <span>
+#include <sys/resource.h>
 #include <unistd.h>
 
 namespace asio = boost::asio;
@@ -60,6 +61,14 @@ int main(int argc, char** argv) {
 
     http::server_limits limits;
     limits.max_connections = settings.max_connections;
+    limits.max_connections_per_client = settings.max_connections_per_client;
+    if (rlimit open_files{};
+        ::getrlimit(RLIMIT_NOFILE, &open_files) == 0 && open_files.rlim_cur != RLIM_INFINITY) {
+        if (const auto lowered = http::fit_open_files(limits, open_files.rlim_cur);
+            !lowered.empty()) {
+            logging::warn(lowered);
+        }
+    }
     http::server server(context, routes, limits);
     const auto environment = [](const char* name) {
         return std::getenv(name);

@@ -130,6 +130,20 @@ std::vector<flag> own_flags(options& out) {
              out.max_connections = *parsed;
              return {};
          }},
+        {"max-connections-per-client", "MAX_CONNECTIONS_PER_CLIENT", web_group,
+         "most connections one client address may hold; past it one of its own idle or "
+         "stalled ones is closed, or else the new one (default 0: three quarters of "
+         "--max-connections)",
+         flag_shape::single,
+         [&out](const std::string& value) -> std::string {
+             const auto parsed = parse_count(value);
+             if (!parsed || *parsed > 100000) {
+                 return "expected a number from 0 (three quarters of --max-connections) to "
+                        "100000";
+             }
+             out.max_connections_per_client = *parsed;
+             return {};
+         }},
         {"audit-timeout", "AUDIT_TIMEOUT", kernel_group,
          "longest wait for the kernel's answer, e.g. 500ms or 2s (default 1s)", flag_shape::single,
          [&out](const std::string& value) -> std::string {

@@ -34,7 +34,8 @@ struct options {
     logging::format log_format = logging::format::logfmt;
     std::chrono::milliseconds audit_timeout{1000};
     std::size_t max_connections = 512;
-    std::string web_config_file; // empty: plain HTTP, no authentication
+    std::size_t max_connections_per_client = 0; // 0: three quarters of max_connections
+    std::string web_config_file;                // empty: plain HTTP, no authentication
 };
 
 enum class flag_shape {

@@ -17,7 +17,6 @@
 #include <thread>
 #include <unistd.h>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 namespace lae::web {
@@ -144,8 +143,18 @@ struct basic_auth::state {
     limits settings;
     std::map<std::string, std::string> users;
     std::string dummy;
-    std::uint64_t generation = 0;             // bumped by reload: late verdicts are not cached
-    std::unordered_set<std::string> verified; // SHA-256 of Authorization values that passed
+    // SHA-256 of Authorization values that passed -> the user and the hash they passed
+    // against: a reload forgets only the entries of users it removed or gave a new hash.
+    struct passed {
+        std::string user;
+        std::string hash;
+    };
+    std::unordered_map<std::string, passed> verified;
+    // True when `user` still has `hash` (a verdict, or a cached entry, against it holds).
+    bool current(const std::string& user, const std::string& hash) const {
+        const auto found = users.find(user);
+        return found != users.end() && found->second == hash;
+    }
 
     // Failure budgets by client key, and the keys from least to most recently used, so that a
     // full table forgets the client not heard of for longest (never the one failing now).
@@ -166,7 +175,7 @@ struct basic_auth::state {
         std::vector<completion> joined;
         std::string key;    // the credentials' SHA-256, for the cache
         std::string client; // client_key
-        std::uint64_t generation;
+        std::string user;
         std::string password;
         std::string hash;
         bool known = false;
@@ -232,15 +241,19 @@ struct basic_auth::state {
             return; // abandoned
         }
         auto& check = node.mapped();
-        pending_by_key.erase(check.key);
+        if (const auto same = pending_by_key.find(check.key);
+            same != pending_by_key.end() && same->second == id) {
+            pending_by_key.erase(same);
+        }
         release(check.client);
         budget_of(check.client, clock_type::now()).failing = !ok;
         if (ok) {
-            if (check.generation == generation) {
+            // A verdict against a hash a reload replaced meanwhile is not remembered.
+            if (current(check.user, check.hash)) {
                 if (verified.size() >= max_cached) {
                     verified.clear();
                 }
-                verified.insert(check.key);
+                verified.insert_or_assign(check.key, passed{check.user, check.hash});
             }
             // A success costs the client nothing: give back what the check took.
             auto& b = budget_of(check.client, clock_type::now());
@@ -303,8 +316,11 @@ void basic_auth::reload(std::map<std::string, std::string> users) {
     }
     state_->dummy = dummy_hash(users);
     state_->users = std::move(users);
-    state_->verified.clear();
-    ++state_->generation;
+    std::erase_if(state_->verified, [&](const auto& entry) {
+        return !state_->current(entry.second.user, entry.second.hash);
+    });
+    // A request after the reload is judged against the new users: it joins no older check.
+    state_->pending_by_key.clear();
 }
 
 void basic_auth::check(std::string_view authorization, const asio::ip::address& client,
@@ -336,7 +352,7 @@ void basic_auth::check(std::string_view authorization, const asio::ip::address& 
     if (const auto same = s.pending_by_key.find(key); same != s.pending_by_key.end()) {
         const auto check = s.pending.find(same->second);
         if (check != s.pending.end() && check->second.client == who &&
-            check->second.generation == s.generation && check->second.joined.size() < max_joined) {
+            check->second.joined.size() < max_joined) {
             check->second.joined.push_back(std::move(done));
             return;
         }
@@ -371,7 +387,7 @@ void basic_auth::check(std::string_view authorization, const asio::ip::address& 
                                                {},
                                                std::move(key),
                                                std::move(who),
-                                               s.generation,
+                                               decoded.substr(0, colon),
                                                decoded.substr(colon + 1),
                                                known ? found->second : s.dummy,
                                                known});
@@ -402,18 +418,17 @@ void basic_auth::serve_next() {
         // request's connection keeps the loop running; at shutdown abandon() lets it end
         // without waiting for bcrypt (a verdict posted after that is destroyed with the loop,
         // unrun).
-        asio::post(pool_,
-                   [password = std::move(check->second.password),
-                    hash = std::move(check->second.hash), known = check->second.known, id,
-                    weak = std::weak_ptr<state>(state_), loop = s.loop, self = this]() mutable {
-                       const bool ok = bcrypt_matches(password, hash) && known;
-                       asio::post(loop, [weak, id, ok, self] {
-                           if (const auto alive = weak.lock()) {
-                               alive->complete(id, ok);
-                               self->serve_next();
-                           }
-                       });
-                   });
+        asio::post(pool_, [password = std::move(check->second.password), hash = check->second.hash,
+                           known = check->second.known, id, weak = std::weak_ptr<state>(state_),
+                           loop = s.loop, self = this]() mutable {
+            const bool ok = bcrypt_matches(password, hash) && known;
+            asio::post(loop, [weak, id, ok, self] {
+                if (const auto alive = weak.lock()) {
+                    alive->complete(id, ok);
+                    self->serve_next();
+                }
+            });
+        });
     }
 }
 

@@ -49,8 +49,11 @@ public:
     basic_auth& operator=(const basic_auth&) = delete;
     ~basic_auth() override;
 
-    // New users (a reloaded web configuration): forgets the cached credentials and makes the
-    // unknown-user hash at the new highest cost. Checks in flight finish against the old ones.
+    // New users (a reloaded web configuration): forgets the cached credentials of users removed
+    // or given a new hash (those of unchanged users stay: a reload, a certificate rotation
+    // among them, must not send every remembered scraper back to bcrypt and its 429s) and
+    // makes the unknown-user hash at the new highest cost. Checks in flight finish against the
+    // old hashes and are remembered only if their user's hash is still the same.
     void reload(std::map<std::string, std::string> users);
 
     // Decides whether `authorization` (the header's value) names a known user with the right

@@ -111,6 +111,19 @@ BOOST_AUTO_TEST_CASE(environment_variables_set_every_option) {
     BOOST_TEST((result.settings.log_level == lae::logging::level::error));
 }
 
+BOOST_AUTO_TEST_CASE(max_connections_per_client_from_flag_and_variable) {
+    BOOST_TEST(with_flags({}).settings.max_connections_per_client == 0U); // 3/4 of the cap
+    BOOST_TEST(with_flags({"--max-connections-per-client=5"}).settings.max_connections_per_client ==
+               5U);
+    invocation call;
+    call.variables = {{"LINUX_AUDIT_EXPORTER_MAX_CONNECTIONS_PER_CLIENT", "9"}};
+    const auto result = call.run();
+    BOOST_TEST_REQUIRE((result.action == outcome::run), result.text);
+    BOOST_TEST(result.settings.max_connections_per_client == 9U);
+    BOOST_TEST(with_flags({"--help"}).text.find("--max-connections-per-client") !=
+               std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(rules_max_keys_from_flag_and_variable) {
     auto call = with({"--rules.max-keys=3"});
     call.run();
@@ -187,6 +200,8 @@ BOOST_AUTO_TEST_CASE(each_bad_value_names_its_option) {
         {"--audit-timeout=0ms", "--audit-timeout"},
         {"--kernel-hz=0", "--kernel-hz"},
         {"--max-connections=0", "--max-connections"},
+        {"--max-connections-per-client=-1", "--max-connections-per-client"},
+        {"--max-connections-per-client=100001", "--max-connections-per-client"},
         {"--rules.max-keys=-1", "--rules.max-keys"},
         {"--rules.max-keys=many", "--rules.max-keys"},
         {"--rules.min-interval=61m", "--rules.min-interval"},

@@ -361,3 +361,20 @@ BOOST_AUTO_TEST_CASE(reload_replaces_users_and_forgets_cached_credentials) {
     BOOST_TEST(!auth.allows(header("alice:secret"), "192.0.2.30"));
     BOOST_TEST(auth.allows(header("bob:other"), "192.0.2.31"));
 }
+
+// Issue 23 (the fault table's certificate rotation): a reload forgot every remembered
+// credential, so remembered scrapers went back to bcrypt, and to 429 during a flood.
+BOOST_AUTO_TEST_CASE(reload_keeps_the_cached_credentials_of_unchanged_users) {
+    const auto alice = bcrypt("secret");
+    checker auth({{"alice", alice}, {"carol", bcrypt("third")}});
+    BOOST_TEST(auth.allows(header("alice:secret")));
+    BOOST_TEST(auth.allows(header("carol:third")));
+    auth.auth.reload({{"alice", alice}, {"carol", bcrypt("changed")}, {"bob", bcrypt("other")}});
+    BOOST_TEST(auth.allows(header("alice:secret")));
+    BOOST_TEST(auth.inline_answer);                                // still remembered: no bcrypt
+    BOOST_TEST(!auth.allows(header("carol:third"), "192.0.2.32")); // a new hash: forgotten
+    BOOST_TEST(!auth.inline_answer);
+    BOOST_TEST(auth.allows(header("carol:changed"), "192.0.2.33"));
+    auth.auth.reload({{"carol", bcrypt("changed")}});
+    BOOST_TEST(!auth.allows(header("alice:secret"), "192.0.2.34")); // removed: forgotten
+}

@@ -1,12 +1,16 @@
 #define BOOST_TEST_MODULE the web configuration at work
 #include "web/live_web_config.hpp"
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
 #include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <optional>
 #include <string>
 
 using namespace lae::web;
@@ -17,6 +21,19 @@ namespace {
 const std::string users = "basic_auth_users:\n  prometheus: "
                           "'$2y$10$Jcx0EWF9aZbQe5gK7S1IJ.wJ0cOUOjjy1yN2RyBtc7M4hfJE/hkWa'\n";
 
+// A self-signed certificate and its key, made by the openssl tool, dated a while ago so that
+// a reload counts them as settled.
+void make_certificate(const fs::path& certificate, const fs::path& key) {
+    const std::string command =
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 "
+        "-subj /CN=localhost -keyout '" +
+        key.string() + "' -out '" + certificate.string() + "' 2>/dev/null";
+    BOOST_TEST_REQUIRE(std::system(command.c_str()) == 0, command);
+    for (const auto& file : {certificate, key}) {
+        fs::last_write_time(file, fs::file_time_type::clock::now() - std::chrono::seconds(5));
+    }
+}
+
 // A web configuration file in its own folder, loaded as the start loads it.
 struct loaded_file {
     boost::asio::io_context loop;
@@ -25,11 +42,16 @@ struct loaded_file {
     std::shared_ptr<live_web_config> web;
     std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now();
 
-    explicit loaded_file(const std::string& text) {
+    // `prepare`, when given, makes files in the new folder and returns the text instead.
+    explicit loaded_file(std::string text,
+                         const std::function<std::string(const fs::path&)>& prepare = {}) {
         std::string pattern = (fs::temp_directory_path() / "lae-live-web-config-XXXXXX").string();
         BOOST_TEST_REQUIRE(::mkdtemp(pattern.data()) != nullptr);
         folder = pattern;
         file = folder / "web.yml";
+        if (prepare) {
+            text = prepare(folder);
+        }
         write(text);
         auto started = start_web_config(file.string(), loop.get_executor());
         BOOST_TEST_REQUIRE(started.has_value(), (started ? "" : started.error().what));
@@ -86,4 +108,52 @@ BOOST_AUTO_TEST_CASE(an_empty_file_is_fine_for_a_start) {
     config.write(users);
     config.next_request();
     BOOST_TEST(config.web->credentials() != nullptr);
+}
+
+// Issue 23 (the fault table's certificate rotation): a reload of the certificate forgot the
+// credentials already checked, so remembered scrapers went back to bcrypt (and to 429 during a
+// handshake flood). The users did not change: their cache stays.
+BOOST_AUTO_TEST_CASE(a_certificate_reload_keeps_the_checked_credentials) {
+    fs::path folder;
+    loaded_file config(std::string(), [&](const fs::path& made) {
+        folder = made;
+        make_certificate(made / "server.pem", made / "server.key");
+        return "tls_server_config:\n  cert_file: " + (folder / "server.pem").string() +
+               "\n  key_file: " + (folder / "server.key").string() +
+               "\nbasic_auth_users:\n  prometheus: "
+               "'$2y$04$0uOzUzJvny/12FRuN6gPVe459KCTLbRYglc5PRnzKlVYp5hE.SXYm'\n"; // s3cret
+    });
+    BOOST_TEST_REQUIRE(config.web->tls_on());
+    const auto first_context = config.web->current();
+
+    // `inline_answer`: decided within the call, from the cache (no bcrypt on a worker).
+    const auto ask = [&](bool& inline_answer) {
+        std::optional<lae::http::credential_check::decision> answer;
+        auto waiting = boost::asio::make_work_guard(config.loop);
+        config.web->credentials()->check("Basic cHJvbWV0aGV1czpzM2NyZXQ=", // prometheus:s3cret
+                                         boost::asio::ip::make_address("192.0.2.1"),
+                                         [&](lae::http::credential_check::decision d) {
+                                             answer = d;
+                                             waiting.reset();
+                                         });
+        inline_answer = answer.has_value();
+        if (inline_answer) {
+            waiting.reset();
+        }
+        config.loop.run();
+        config.loop.restart();
+        BOOST_TEST_REQUIRE(answer.has_value());
+        return answer->outcome == lae::http::credential_check::verdict::allowed;
+    };
+    bool inline_answer = false;
+    BOOST_TEST_REQUIRE(ask(inline_answer));
+    BOOST_TEST(!inline_answer); // the first check ran bcrypt
+    BOOST_TEST_REQUIRE(ask(inline_answer));
+    BOOST_TEST_REQUIRE(inline_answer); // remembered
+
+    make_certificate(folder / "server.pem", folder / "server.key"); // a rotation
+    config.next_request();
+    BOOST_TEST_REQUIRE(config.web->current() != first_context); // the new certificate is in
+    BOOST_TEST(ask(inline_answer));
+    BOOST_TEST(inline_answer); // still remembered
 }
