@@ -17,7 +17,7 @@ set -euo pipefail
 started=$SECONDS
 for qemu in qemu-system-x86_64 qemu-system-aarch64; do
     command -v "$qemu" >/dev/null || {
-        echo "SKIP: $qemu is not installed (apt-get install qemu-system-x86 qemu-system-arm, or scripts/install-dependencies): no VM test"
+        echo "SKIP: $qemu is not installed (apt-get install qemu-system-x86 qemu-system-arm, or scripts/install-dependencies): no VM test" >&2
         exit 77
     }
 done
