@@ -1,5 +1,6 @@
 #include "audit/kernel_hz.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <charconv>
@@ -10,6 +11,7 @@
 #include <sys/utsname.h>
 #include <thread>
 #include <unistd.h>
+#include <vector>
 #include <zlib.h>
 
 namespace lae::audit {
@@ -118,6 +120,21 @@ std::optional<unsigned> hz_between(const timer_list_reading& first,
     return fits;
 }
 
+hz_verdict judge_hz_readings(std::span<const timer_list_reading> readings, int max_intervals) {
+    const auto allowed = static_cast<std::size_t>(std::max(max_intervals, 0)) + 1;
+    const auto judged = readings.first(std::min(readings.size(), allowed));
+    std::optional<unsigned> previous_hz;
+    for (std::size_t i = 1; i < judged.size(); ++i) {
+        const auto hz = hz_between(judged[i - 1], judged[i]);
+        if (hz && hz == previous_hz) {
+            return {hz, false, judged[i].jiffies - judged[i - 2].jiffies,
+                    judged[i].monotonic_ns - judged[i - 2].monotonic_ns};
+        }
+        previous_hz = hz;
+    }
+    return {std::nullopt, readings.size() >= allowed};
+}
+
 kernel_hz_lookup measure_kernel_hz(const std::string& timer_list,
                                    std::chrono::milliseconds interval, int intervals) {
     std::string problem;
@@ -144,39 +161,29 @@ kernel_hz_lookup measure_kernel_hz(const std::string& timer_list,
     if (!take_reading()) {
         return {std::nullopt, problem};
     }
-    // The jiffies lag the clock until the next tick is handled, longer when the CPU is taken
-    // away (a busy hypervisor; measured in qemu without KVM: 8 jiffies too many in 252 ms). A
-    // late reading spoils the intervals on both its sides in opposite directions, so the rate
-    // is taken when two intervals in a row agree.
-    std::optional<timer_list_reading> before_previous;
-    auto previous = take_reading();
-    std::optional<unsigned> previous_hz;
-    for (int counted = 0; previous && counted < intervals; ++counted) {
-        std::this_thread::sleep_for(interval);
+    std::vector<timer_list_reading> readings;
+    for (;;) {
+        if (!readings.empty()) {
+            std::this_thread::sleep_for(interval);
+        }
         const auto reading = take_reading();
         if (!reading) {
             return {std::nullopt, problem};
         }
-        const auto hz = hz_between(*previous, *reading);
-        if (hz && hz == previous_hz) {
-            return {hz,
-                    timer_list + " (measured: " +
-                        std::to_string(reading->jiffies - before_previous->jiffies) +
-                        " jiffies in " +
-                        format_milliseconds(reading->monotonic_ns - before_previous->monotonic_ns) +
-                        " ms)"};
+        readings.push_back(*reading);
+        const auto verdict = judge_hz_readings(readings, intervals);
+        if (verdict.hz) {
+            return {verdict.hz, timer_list + " (measured: " + std::to_string(verdict.jiffies) +
+                                    " jiffies in " + format_milliseconds(verdict.nanoseconds) +
+                                    " ms)"};
         }
-        previous_hz = hz;
-        before_previous = previous;
-        previous = reading;
+        if (verdict.gave_up) {
+            return {std::nullopt, timer_list + " gave no two intervals in a row of " +
+                                      std::to_string(interval.count()) +
+                                      " ms that agree on 100, 250, 300 or 1000 Hz (of " +
+                                      std::to_string(intervals) + ")"};
+        }
     }
-    if (!previous) {
-        return {std::nullopt, problem};
-    }
-    return {std::nullopt, timer_list + " gave no two intervals in a row of " +
-                              std::to_string(interval.count()) +
-                              " ms that agree on 100, 250, 300 or 1000 Hz (of " +
-                              std::to_string(intervals) + ")"};
 }
 
 std::optional<unsigned> parse_config_hz(std::string_view config) {

@@ -4,9 +4,13 @@
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <fstream>
+#include <span>
 #include <unistd.h>
+#include <vector>
 
 using lae::audit::hz_between;
+using lae::audit::hz_measuring_interval;
+using lae::audit::judge_hz_readings;
 using lae::audit::parse_config_hz;
 using lae::audit::parse_timer_list;
 using lae::audit::timer_list_reading;
@@ -97,11 +101,12 @@ BOOST_AUTO_TEST_CASE(jiffies_counted_in_50_ms_tell_the_common_rates_apart) {
     BOOST_TEST(hz_between(at(10, 1000), at(10.05, 1049)).value_or(0) == 1000U);
 }
 
-BOOST_AUTO_TEST_CASE(every_tick_phase_and_interval_from_50_ms_gives_the_true_rate) {
+BOOST_AUTO_TEST_CASE(every_tick_phase_and_interval_from_the_measuring_one_gives_the_true_rate) {
     // Jiffies tick at multiples of 1/hz since boot; a reading at time t sees floor(t * hz).
     for (const unsigned hz : {100U, 250U, 300U, 1000U}) {
         for (int phase = 0; phase < 20; ++phase) {
-            for (int interval_ms = 50; interval_ms <= 250; interval_ms += 7) {
+            for (auto interval_ms = static_cast<int>(hz_measuring_interval.count());
+                 interval_ms <= 250; interval_ms += 7) {
                 const double start = 100.0 + phase / (20.0 * hz);
                 const double end = start + interval_ms / 1000.0;
                 const auto ticks = [hz](double t) {
@@ -121,6 +126,82 @@ BOOST_AUTO_TEST_CASE(a_count_that_fits_no_rate_or_several_gives_none) {
     BOOST_TEST(!hz_between(at(10, 1000), at(10, 1000)));     // no time passed
     BOOST_TEST(!hz_between(at(10, 1000), at(9, 900)));       // clocks backwards
     BOOST_TEST(!hz_between(at(10, 1000), at(10.05, 990)));   // jiffies backwards
+}
+
+BOOST_AUTO_TEST_CASE(two_intervals_in_a_row_decide_in_the_common_case) {
+    // 250 Hz, 50 ms apart: 12 and 13 jiffies (the ticks' phase).
+    const std::vector<timer_list_reading> readings{at(100, 25000), at(100.05, 25012),
+                                                   at(100.1, 25025)};
+    BOOST_TEST(!judge_hz_readings(std::span(readings).first(2), 10).hz); // one interval
+    const auto verdict = judge_hz_readings(readings, 10);
+    BOOST_TEST(verdict.hz.value_or(0) == 250U);
+    BOOST_TEST(verdict.jiffies == 25U);
+    BOOST_TEST(verdict.nanoseconds == 100'000'000U);
+}
+
+BOOST_AUTO_TEST_CASE(a_late_reading_is_outvoted_by_the_two_intervals_after_it) {
+    // 250 Hz, 50 ms apart; the second reading's jiffies lag the clock by 2 (a tick handled
+    // late): its intervals count 10 (no rate) and 15 (300 Hz), then 12 and 13 again.
+    const std::vector<timer_list_reading> readings{
+        at(100, 25000), at(100.05, 25010), at(100.1, 25025), at(100.15, 25037), at(100.2, 25050)};
+    BOOST_TEST(!hz_between(readings[0], readings[1]));
+    BOOST_TEST(hz_between(readings[1], readings[2]).value_or(0) == 300U);
+    for (std::size_t taken = 2; taken < readings.size(); ++taken) {
+        const auto verdict = judge_hz_readings(std::span(readings).first(taken), 10);
+        BOOST_TEST(!verdict.hz, taken << " readings");
+        BOOST_TEST(!verdict.gave_up, taken << " readings");
+    }
+    const auto verdict = judge_hz_readings(readings, 10);
+    BOOST_TEST(verdict.hz.value_or(0) == 250U);
+    BOOST_TEST(verdict.jiffies == 25U); // the last two intervals, not the late reading's
+    BOOST_TEST(verdict.nanoseconds == 100'000'000U);
+}
+
+namespace {
+// A 300 Hz kernel read every INTERVAL_S seconds, each reading's jiffies one off from the
+// ticks in turn (one behind, then on time): the counts alternate one below and one above.
+std::vector<timer_list_reading> jittery_300_hz(double interval_s, int count) {
+    std::vector<timer_list_reading> readings;
+    for (int i = 0; i < count; ++i) {
+        const double t = 100 + i * interval_s;
+        const auto ticks = static_cast<std::uint64_t>(std::llround(t * 300));
+        readings.push_back(at(t, ticks - (i % 2 == 1 ? 1 : 0)));
+    }
+    return readings;
+}
+} // namespace
+
+BOOST_AUTO_TEST_CASE(at_40_ms_a_jitter_of_one_jiffy_never_decides_at_50_ms_it_does) {
+    // 40 ms: 11 jiffies fit 250 Hz (10) and 300 Hz (12) alike, 13 only 300 Hz: never two
+    // in a row, so the measurement gives up after its intervals.
+    BOOST_TEST(!hz_between(at(10, 1000), at(10.04, 1011)));
+    const auto at_40 = jittery_300_hz(0.04, 11);
+    BOOST_TEST(!judge_hz_readings(at_40, 10).hz);
+    BOOST_TEST(judge_hz_readings(at_40, 10).gave_up);
+    // The measuring interval: 14 and 16 jiffies both fit 300 Hz alone.
+    const double interval_s = static_cast<double>(hz_measuring_interval.count()) / 1000;
+    const auto verdict = judge_hz_readings(jittery_300_hz(interval_s, 3), 10);
+    BOOST_TEST(verdict.hz.value_or(0) == 300U);
+}
+
+BOOST_AUTO_TEST_CASE(judging_gives_up_after_the_intervals_allowed) {
+    // Readings that never agree (the count alternates between 100 Hz's and 1000 Hz's).
+    std::vector<timer_list_reading> readings;
+    for (std::uint64_t i = 0; i < 8; ++i) {
+        readings.push_back(
+            at(100 + static_cast<double>(i) * 0.05, 10000 + (i / 2) * 55 + (i % 2) * 5));
+    }
+    BOOST_TEST(!judge_hz_readings(std::span(readings).first(4), 4).gave_up); // 3 intervals
+    const auto verdict = judge_hz_readings(std::span(readings).first(5), 4);
+    BOOST_TEST(!verdict.hz);
+    BOOST_TEST(verdict.gave_up);
+    // Readings after the bound are not looked at, even where they would agree.
+    auto late_agreement = std::vector(readings.begin(), readings.begin() + 5);
+    late_agreement.push_back(at(100.25, late_agreement.back().jiffies + 12));
+    late_agreement.push_back(at(100.3, late_agreement.back().jiffies + 13));
+    BOOST_TEST(judge_hz_readings(late_agreement, 6).hz.value_or(0) == 250U);
+    BOOST_TEST(!judge_hz_readings(late_agreement, 4).hz);
+    BOOST_TEST(judge_hz_readings(late_agreement, 4).gave_up);
 }
 
 BOOST_AUTO_TEST_CASE(measuring_says_why_it_found_nothing) {
