@@ -86,7 +86,7 @@ int main(int argc, char** argv) {
     // come before the audit socket opens: the kernel checks the capabilities the socket was
     // opened with, not only the caller's.
     logging::info(
-        security::drop_privileges(server.on_privileged_port(), registry.enabled("records")));
+        security::drop_privileges(server.on_privileged_port(), registry.needs_audit_read()));
     registry.start();
 
     // Read after the drop, with the rights every later reload has: a file the exporter cannot

@@ -43,6 +43,9 @@ public:
     virtual bool enabled_by_default() const noexcept = 0;
     // What it exports, for --collector.X's help.
     virtual std::string_view help() const noexcept = 0;
+    // Whether it reads the audit record stream, and so needs CAP_AUDIT_READ as well as
+    // CAP_AUDIT_CONTROL (the capabilities are dropped to what the enabled collectors need).
+    virtual bool needs_audit_read() const noexcept { return false; }
     // Its own flags; their apply() stores into the collector, which outlives the parse.
     virtual std::vector<config::flag> flags() { return {}; }
     // The catalogue entries of the families it exports (the README table lists them all).

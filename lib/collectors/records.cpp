@@ -97,7 +97,9 @@ void records_collector::stop() {
 }
 
 void records_collector::collect(completion done) {
-    collected answer;
+    // Unsubscribed (no CAP_AUDIT_READ, another network namespace), it counts nothing: a
+    // failure to say, beside linux_audit_log_subscribed 0, so that the collector alert fires.
+    collected answer{subscribed_, {}};
     counts_->collect(answer.families, subscribed_);
     done(std::move(answer));
 }

@@ -18,6 +18,7 @@ class records_collector final : public collector {
 public:
     std::string_view name() const noexcept override { return "records"; }
     bool enabled_by_default() const noexcept override { return false; }
+    bool needs_audit_read() const noexcept override { return true; }
     std::string_view help() const noexcept override {
         return "count every audit record the kernel emits, by type, rule key and login result "
                "(needs CAP_AUDIT_READ too)";

@@ -108,4 +108,9 @@ void registry::stop() {
     }
 }
 
+bool registry::needs_audit_read() const {
+    return std::any_of(entries_.begin(), entries_.end(),
+                       [](const auto& e) { return e.enabled && e.instance->needs_audit_read(); });
+}
+
 } // namespace lae::collectors

@@ -23,6 +23,8 @@ public:
     std::vector<config::flag> flags();
 
     bool enabled(std::string_view name) const;
+    // Whether an enabled collector needs CAP_AUDIT_READ (collector::needs_audit_read).
+    bool needs_audit_read() const;
     // The collector named `name` (enabled or not), or null.
     collector* find(std::string_view name) const;
     // The enabled collectors, in the registry's order (the exposition's).

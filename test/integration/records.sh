@@ -50,6 +50,7 @@ auditctl -e 1 -b 8192 >/dev/null
 
 start_exporter records ++ --collector.records
 check "subscribed to the read-log group" test "$(metric "$(scrape)" linux_audit_log_subscribed)" = 1
+check "subscribed: the records collector reports success" test "$(metric "$(scrape)" 'linux_audit_exporter_collector_success{collector="records"}')" = 1
 check "keeps CAP_AUDIT_CONTROL and CAP_AUDIT_READ, nothing else" \
     test "$(awk '$1 == "CapEff:" {print $2}' "/proc/$PID/status")" = 0000002040000000
 check "the log says it reads the stream" grep -q 'records collector: reading the audit read-log group' "$LOG"
@@ -349,6 +350,10 @@ start_exporter no-audit-read capsh --drop=cap_audit_read -- -c 'exec "$0" "$@"' 
 body=$(scrape)
 scrape >/dev/null
 check "without CAP_AUDIT_READ: linux_audit_log_subscribed 0" test "$(metric "$body" linux_audit_log_subscribed)" = 0
+check "without CAP_AUDIT_READ: the records collector reports failure" \
+    test "$(metric "$body" 'linux_audit_exporter_collector_success{collector="records"}')" = 0
+check "without CAP_AUDIT_READ: the status collector succeeds" \
+    test "$(metric "$body" 'linux_audit_exporter_collector_success{collector="status"}')" = 1
 check "without CAP_AUDIT_READ: one log line with the remedy" \
     test "$(grep -c 'cannot join the audit read-log group.*CAP_AUDIT_READ' "$LOG")" = 1
 check "without CAP_AUDIT_READ: linux_audit_up 1" test "$(metric "$body" linux_audit_up)" = 1
@@ -366,6 +371,8 @@ netns_scrape() { nsenter --net="/proc/$PID/ns/net" curl -sS --max-time 5 "http:/
 body=$(netns_scrape)
 netns_scrape >/dev/null
 check "in another network namespace: linux_audit_log_subscribed 0" test "$(metric "$body" linux_audit_log_subscribed)" = 0
+check "in another network namespace: the records collector reports failure" \
+    test "$(metric "$body" 'linux_audit_exporter_collector_success{collector="records"}')" = 0
 check "in another network namespace: one log line naming the host network as the remedy" \
     test "$(grep -c 'records collector: .*network namespace other than the host.*--network=host.*hostNetwork: true.*PrivateNetwork=yes' "$LOG")" = 1
 check "in another network namespace: it does not claim to read the stream" \

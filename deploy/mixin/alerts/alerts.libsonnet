@@ -73,8 +73,9 @@
           },
           {
             alert: 'LinuxAuditCollectorFailing',
-            // The status collector's failure is LinuxAuditStatusUnavailable (linux_audit_up 0).
-            expr: 'linux_audit_exporter_collector_success{%s, collector!="status"} == 0' % s,
+            // The status collector's failure is LinuxAuditStatusUnavailable (linux_audit_up 0),
+            // the records collector's LinuxAuditRecordsCollectorUnsubscribed: one alert a cause.
+            expr: 'linux_audit_exporter_collector_success{%s, collector!~"status|records"} == 0' % s,
             'for': c.collectorFailingFor,
             labels: warning,
             annotations: {
