@@ -181,12 +181,18 @@ struct basic_auth::state {
         bool known = false;
     };
     std::unordered_map<std::uint64_t, pending_check> pending;
-    std::unordered_map<std::string, std::uint64_t> pending_by_key; // credentials -> check
+    // (client, credentials) -> its waiting check: two Prometheus servers with one password
+    // each keep their own entry.
+    std::unordered_map<std::string, std::uint64_t> pending_by_key;
+    static std::string join_key(const std::string& client, const std::string& credentials) {
+        return client + '\n' + credentials;
+    }
     std::uint64_t next_id = 0;
     // Per client, the ids of its checks not yet given to a worker. The turns name each client
     // with a non-empty queue once, in the order the workers serve them (round robin): first
     // the clients in good standing (no wrong password since their last right one), then the
-    // others. A guesser so waits behind a new Prometheus, never before it.
+    // others. A guesser that has failed so waits behind a new Prometheus; a guessing address
+    // new to us gets one turn in good standing, as any new client does.
     std::unordered_map<std::string, std::deque<std::uint64_t>> queues;
     std::deque<std::string> turns;         // in good standing
     std::deque<std::string> failing_turns; // failed lately, or not yet judged
@@ -241,7 +247,7 @@ struct basic_auth::state {
             return; // abandoned
         }
         auto& check = node.mapped();
-        if (const auto same = pending_by_key.find(check.key);
+        if (const auto same = pending_by_key.find(join_key(check.client, check.key));
             same != pending_by_key.end() && same->second == id) {
             pending_by_key.erase(same);
         }
@@ -349,7 +355,8 @@ void basic_auth::check(std::string_view authorization, const asio::ip::address& 
     auto who = client_key(client);
     // The same client asking again with the same credentials while its check waits (a scrape
     // retried after a timeout) joins that check: one bcrypt, no second queue slot, no 429.
-    if (const auto same = s.pending_by_key.find(key); same != s.pending_by_key.end()) {
+    auto joins = state::join_key(who, key);
+    if (const auto same = s.pending_by_key.find(joins); same != s.pending_by_key.end()) {
         const auto check = s.pending.find(same->second);
         if (check != s.pending.end() && check->second.client == who &&
             check->second.joined.size() < max_joined) {
@@ -382,7 +389,7 @@ void basic_auth::check(std::string_view authorization, const asio::ip::address& 
         s.take_turn(who, held > 1); // held counts this check: more means one is running
     }
     queue.push_back(id);
-    s.pending_by_key[key] = id;
+    s.pending_by_key[std::move(joins)] = id;
     s.pending.emplace(id, state::pending_check{std::move(done),
                                                {},
                                                std::move(key),
