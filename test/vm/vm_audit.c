@@ -52,8 +52,8 @@ static int request(int fd, int type, const void* payload, size_t length) {
     message->nlmsg_seq = 1;
     memcpy(NLMSG_DATA(message), payload, length);
     struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
-    ssize_t sent = sendto(fd, message, message->nlmsg_len, 0, (struct sockaddr*)&kernel,
-                          sizeof kernel);
+    ssize_t sent =
+        sendto(fd, message, message->nlmsg_len, 0, (struct sockaddr*)&kernel, sizeof kernel);
     free(message);
     if (sent < 0) {
         return errno;
