@@ -11,42 +11,8 @@ printf "basic_auth_users:\n  prometheus: '%s'\n" \
     "$(htpasswd -nbBC 10 prometheus 's3cret!' | cut -d: -f2)" >users.yml
 start_exporter fairness ++ --web.config.file "$WORK/users.yml"
 
-cat >flood.py <<'PY'
-# flood.py PORT SECONDS CLIENTS: wrong passwords from CLIENTS loopback addresses, two kept-alive
-# connections each, asking again at once after a 429; prints "status count" lines.
-import base64, collections, http.client, sys, threading, time
-port, seconds, clients = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
-statuses = collections.Counter()
-lock = threading.Lock()
-deadline = time.monotonic() + seconds
-def guess(index):
-    source = ("127.0.3.%d" % (index + 1), 0)
-    attempt, c = 0, None
-    while time.monotonic() < deadline:
-        attempt += 1
-        token = base64.b64encode(("prometheus:wrong%d" % attempt).encode()).decode()
-        try:
-            if c is None:
-                c = http.client.HTTPConnection("127.0.0.1", port, timeout=30, source_address=source)
-            c.request("GET", "/metrics", headers={"Authorization": "Basic " + token})
-            r = c.getresponse()
-            r.read()
-            status = r.status
-        except OSError as e:
-            status, c = "error:" + type(e).__name__, None
-        with lock:
-            statuses[status] += 1
-        if status == 429:
-            time.sleep(0.002)
-threads = [threading.Thread(target=guess, args=(i % clients,)) for i in range(2 * clients)]
-for t in threads: t.start()
-for t in threads: t.join()
-for status, count in sorted(statuses.items(), key=str):
-    print(status, count)
-PY
-
 flood_seconds=20
-python3 flood.py "$PORT" "$flood_seconds" 60 >flood.out &
+python3 "$TEST_ROOT/integration/password_flood.py" "$PORT" prometheus "$flood_seconds" 60 127.0.3 2 0.002 >flood.out &
 flood=$!
 sleep 2 # the flood under way: every address has queued guesses
 # The valid client: one request a second from its own address, 15 times, each waiting up to

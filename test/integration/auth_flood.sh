@@ -20,45 +20,6 @@ basic_auth_users:
 YAML
 start_exporter auth ++ --web.config.file "$WORK/users.yml"
 
-cat >flood.py <<'PY'
-# flood.py PORT USER SECONDS CLIENTS: wrong passwords from CLIENTS loopback addresses; prints
-# "status count" lines.
-import base64, collections, http.client, sys, threading, time
-port, user, seconds, clients = int(sys.argv[1]), sys.argv[2], float(sys.argv[3]), int(sys.argv[4])
-statuses = collections.Counter()
-lock = threading.Lock()
-deadline = time.monotonic() + seconds
-def guess(index):
-    # One kept-alive connection per client (a new one when the server closes it), and a short
-    # pause after a 429: password guessing, not a connection flood (hostile.sh covers those).
-    # A guess may wait a round of every client's turn on a loaded machine: a long timeout.
-    source = ("127.0.1.%d" % (index + 1), 0)
-    attempt = 0
-    c = None
-    while time.monotonic() < deadline:
-        attempt += 1
-        token = base64.b64encode(("%s:wrong%d" % (user, attempt)).encode()).decode()
-        try:
-            if c is None:
-                c = http.client.HTTPConnection("127.0.0.1", port, timeout=30, source_address=source)
-            c.request("GET", "/metrics", headers={"Authorization": "Basic " + token})
-            r = c.getresponse()
-            r.read()
-            status = r.status
-        except OSError as e:
-            status = "error:" + type(e).__name__
-            c = None
-        with lock:
-            statuses[status] += 1
-        if status == 429:
-            time.sleep(0.05)
-threads = [threading.Thread(target=guess, args=(i,)) for i in range(clients)]
-for t in threads: t.start()
-for t in threads: t.join()
-for status, count in statuses.items():
-    print(status, count)
-PY
-
 cat >scrape.py <<'PY'
 # scrape.py PORT SECONDS: scrapes with valid credentials on one kept-alive connection every
 # 20 ms; prints "p50 p99 max count" in milliseconds (the first scrape, which fills the cache,
@@ -123,7 +84,7 @@ for user in prometheus bob; do
         bound=$(awk -v q="$quiet_p99" -v c="$check_ms" 'BEGIN { b = 4 * q; if (c > b) b = c; printf "%.1f", b }')
         # The attackers' own CPU (24 Python threads) is an artefact of running them on the
         # exporter's machine: they run niced, the exporter and the scraper do not.
-        nice -n 10 python3 flood.py "$PORT" "$user" 3 24 >flood.out &
+        nice -n 10 python3 "$TEST_ROOT/integration/password_flood.py" "$PORT" "$user" 3 24 127.0.1 1 0.05 >flood.out &
         flooder=$!
         sleep 0.3 # the flood is under way
         read -r p50 p99 worst count < <(python3 scrape.py "$PORT" 2.5)

@@ -48,7 +48,7 @@ flood() {
     python3 pipeline.py "$PORT" "$3" "$2" 12 >"$1.out" &
     floods+=("$!")
 }
-stalled() { ss -Htn state established "( sport = :$PORT )" | awk '$3 > 0' | wc -l; }
+stalled() { ss -Htn state established "( sport = :$PORT )" | awk '$2 > 0' | wc -l; }
 end_floods() {
     kill "${floods[@]}" 2>/dev/null || true
     wait "${floods[@]}" 2>/dev/null || true
