@@ -140,8 +140,8 @@ const descriptor feature_locked{
     "feature"};
 const descriptor scrape_duration{
     "linux_audit_scrape_duration_seconds", gauge, "seconds",
-    "Time the kernel queries behind this scrape took (scrapes that arrive "
-    "together share them).",
+    "Time this scrape's collectors took, the kernel queries among them (scrapes "
+    "that arrive together share them).",
     "the exporter"};
 const descriptor collector_success{
     "linux_audit_exporter_collector_success",

@@ -84,7 +84,7 @@ local p = import '../lib/panels.libsonnet';
     {
       title: 'Exporter',
       panels: [
-        p.timeseries('Kernel query time', 'Time the kernel queries behind a scrape took.', [
+        p.timeseries('Kernel query time', 'Time a scrape took: every collector, the kernel queries among them.', [
           [q('linux_audit_scrape_duration_seconds{%(sel)s}'), '{{instance}}'],
         ], unit='s', w=8, h=7),
         p.timeseries('Memory', '', [
