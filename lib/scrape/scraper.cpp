@@ -1,5 +1,7 @@
 #include "scrape/scraper.hpp"
 
+#include "core/guarded_call.hpp"
+#include "logging/logging.hpp"
 #include "metrics/catalogue.hpp"
 
 #include <algorithm>
@@ -31,13 +33,14 @@ struct scraper::state {
     std::vector<collectors::collector*> collectors;
     std::shared_ptr<batch> current;
     std::uint64_t batches = 0;
+    doubling_throttle collect_bugs; // collectors whose collect() threw
 
     void start(const std::shared_ptr<state>& self);
     void finish(const std::shared_ptr<batch>& done);
 };
 
 scraper::scraper(std::vector<collectors::collector*> collectors)
-    : state_(std::make_shared<state>(state{std::move(collectors), nullptr, 0})) {}
+    : state_(std::make_shared<state>(state{std::move(collectors), nullptr, 0, {}})) {}
 
 void scraper::async_scrape(handler done) {
     if (state_->current) {
@@ -54,7 +57,7 @@ void scraper::state::start(const std::shared_ptr<state>& self) {
     const auto round = current;
     for (std::size_t i = 0; i < collectors.size(); ++i) {
         const auto asked = clock_type::now();
-        collectors[i]->collect([self, round, i, asked](collectors::collected answer) {
+        const auto answered = [self, round, i, asked](collectors::collected answer) {
             if (round->answers[i]) {
                 return; // a second answer from one collector: the first counts
             }
@@ -63,7 +66,19 @@ void scraper::state::start(const std::shared_ptr<state>& self) {
             if (round->complete()) {
                 self->finish(round);
             }
-        });
+        };
+        // A collector that throws fails its part of this scrape, not every later one: the
+        // batch it belongs to must still finish, or each scrape after would wait on it.
+        if (const auto thrown = exception_from([&] { collectors[i]->collect(answered); })) {
+            if (const auto count = collect_bugs.admit()) {
+                logging::error(
+                    bug_report("the " + std::string(collectors[i]->name()) + " collector", *thrown,
+                               "its series are missing from this scrape and its "
+                               "collector_success is 0 (" +
+                                   std::to_string(*count) + " so far)"));
+            }
+            answered(collectors::collected{false, {}});
+        }
     }
     if (collectors.empty()) {
         finish(round);

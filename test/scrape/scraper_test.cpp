@@ -6,6 +6,7 @@
 
 #include <boost/test/unit_test.hpp>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,16 @@ public:
     void collect(collectors::completion done) override {
         done({true, {metrics::single("instant_value", metrics::metric_type::gauge, "h", 7)}});
     }
+};
+
+// Throws from collect(): a bug the scrape must survive.
+class throwing_collector final : public collectors::collector {
+public:
+    std::string_view name() const noexcept override { return "broken"; }
+    bool enabled_by_default() const noexcept override { return true; }
+    std::string_view help() const noexcept override { return "test"; }
+    std::vector<const metrics::descriptor*> families() const override { return {}; }
+    void collect(collectors::completion) override { throw std::runtime_error("collect failed"); }
 };
 
 std::string text_of(const scrape::result& r) {
@@ -156,4 +167,25 @@ BOOST_AUTO_TEST_CASE(only_synchronous_collectors_or_none_answer_at_once) {
         BOOST_TEST(text_of(r).find("linux_audit_scrape_duration_seconds") != std::string::npos);
     });
     BOOST_TEST(answered == 2);
+}
+
+// A collector that throws once must not leave its batch open: every later scrape would join
+// it and never be answered.
+BOOST_AUTO_TEST_CASE(a_throwing_collector_fails_its_part_and_later_scrapes_are_answered) {
+    instant_collector instant;
+    throwing_collector broken;
+    scrape::scraper scraper({&instant, &broken});
+    int answered = 0;
+    for (int round = 0; round < 3; ++round) {
+        scraper.async_scrape([&](const scrape::result& r) {
+            ++answered;
+            const auto text = text_of(r);
+            BOOST_TEST(has_line(text, "instant_value 7"));
+            BOOST_TEST(
+                has_line(text, "linux_audit_exporter_collector_success{collector=\"broken\"} 0"));
+            BOOST_TEST(
+                has_line(text, "linux_audit_exporter_collector_success{collector=\"instant\"} 1"));
+        });
+    }
+    BOOST_TEST(answered == 3);
 }
