@@ -98,7 +98,8 @@ void records_collector::stop() {
 
 void records_collector::collect(completion done) {
     // Unsubscribed (no CAP_AUDIT_READ, another network namespace), it counts nothing: a
-    // failure to say, beside linux_audit_log_subscribed 0, so that the collector alert fires.
+    // failure, beside linux_audit_log_subscribed 0 (whose alert,
+    // LinuxAuditRecordsCollectorUnsubscribed, tells the operator what to do).
     collected answer{subscribed_, {}};
     counts_->collect(answer.families, subscribed_);
     done(std::move(answer));

@@ -31,7 +31,8 @@ void status_families(std::vector<metrics::family>& out, const std::optional<audi
 std::vector<config::flag> status_collector::flags() {
     return {{"kernel-hz", "KERNEL_HZ", config::collectors_group,
              "the kernel's CONFIG_HZ, to turn jiffies into seconds (default: read from "
-             "/proc/config.gz or /boot/config-$(uname -r))",
+             "/proc/config.gz or /boot/config-$(uname -r), else measured from "
+             "/proc/timer_list when started as root)",
              config::flag_shape::single, [this](const std::string& value) -> std::string {
                  const auto parsed = config::parse_count(value);
                  if (!parsed || *parsed == 0 || *parsed > 100000) {

@@ -119,8 +119,8 @@ std::vector<flag> own_flags(options& out) {
              return {};
          }},
         {"max-connections", "MAX_CONNECTIONS", web_group,
-         "most client connections at once; past it the longest idle one is closed "
-         "(default 512)",
+         "most client connections at once (lowered to fit the open-files limit); past it the "
+         "longest idle one, or else the longest-stalled writer, is closed (default 512)",
          flag_shape::single,
          [&out](const std::string& value) -> std::string {
              const auto parsed = parse_count(value);

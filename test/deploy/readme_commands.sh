@@ -39,7 +39,7 @@ check "scripts/run built into its own folder" test -x "$clone/build/run/linux-au
 listing=$(cd "$clone" && ctest --preset release -N)
 total=$(sed -n 's/^Total Tests: //p' <<<"$listing")
 check "the release preset lists tests after scripts/run ($total)" test "${total:-0}" -gt 0
-for label in unit kernel network integration deploy soak; do
+for label in unit kernel network integration deploy soak vm; do
     count=$(cd "$clone" && ctest --preset release -N -L "^$label\$" | sed -n 's/^Total Tests: //p')
     check "tests labelled $label are listed ($count)" test "${count:-0}" -gt 0
 done
