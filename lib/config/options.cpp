@@ -131,7 +131,8 @@ std::vector<flag> own_flags(options& out) {
              return {};
          }},
         {"max-connections-per-client", "MAX_CONNECTIONS_PER_CLIENT", web_group,
-         "most connections one client address may hold; past it one of its own idle or "
+         "most connections one client (an IPv4 address, an IPv6 /64) may hold; past it one of its "
+         "own idle or "
          "stalled ones is closed, or else the new one (default 0: three quarters of "
          "--max-connections)",
          flag_shape::single,

@@ -1,16 +1,19 @@
 #include "http/connection_registry.hpp"
 
+#include "http/client_network.hpp"
+
 namespace lae::http {
 
 std::size_t connection_registry::from(const boost::asio::ip::address& client) const {
-    const auto found = clients_.find(client);
+    const auto found = clients_.find(client_network(client));
     return found == clients_.end() ? 0 : found->second;
 }
 
 connection_registry::position connection_registry::add(connection* who,
                                                        const boost::asio::ip::address& client) {
-    ++clients_[client];
-    return {all_.insert(all_.end(), who), idle_.end(), writing_.end(), client};
+    const auto network = client_network(client);
+    ++clients_[network];
+    return {all_.insert(all_.end(), who), idle_.end(), writing_.end(), network};
 }
 
 void connection_registry::remove(position& where) {
@@ -83,7 +86,8 @@ bool connection_registry::evict(const std::function<bool(const waiting&)>& eligi
 bool connection_registry::make_room(const boost::asio::ip::address& client) {
     if (from(client) >= per_client_) {
         // The client's share is full: it gives up one of its own places, or waits.
-        return evict([&](const waiting& one) { return one.client == client; });
+        const auto network = client_network(client);
+        return evict([&](const waiting& one) { return one.client == network; });
     }
     if (all_.size() < limit_) {
         return true;

@@ -74,7 +74,7 @@ private:
     std::list<connection*> all_;
     std::list<waiting> idle_;    // oldest first
     std::list<waiting> writing_; // by the start of the write, oldest first
-    std::map<boost::asio::ip::address, std::size_t> clients_;
+    std::map<boost::asio::ip::address, std::size_t> clients_; // by client_network
     std::function<void()> on_drained_;
 };
 

@@ -1,5 +1,6 @@
 #include "web/basic_auth.hpp"
 
+#include "http/client_network.hpp"
 #include "logging/logging.hpp"
 
 #include <algorithm>
@@ -78,19 +79,6 @@ std::size_t default_workers() {
 }
 
 } // namespace
-
-std::string client_key(const asio::ip::address& client) {
-    if (client.is_v6()) {
-        const auto v6 = client.to_v6();
-        if (v6.is_v4_mapped()) {
-            return asio::ip::make_address_v4(asio::ip::v4_mapped, v6).to_string();
-        }
-        auto bytes = v6.to_bytes();
-        std::fill(bytes.begin() + 8, bytes.end(), 0);
-        return asio::ip::address_v6(bytes).to_string() + "/64";
-    }
-    return client.to_string();
-}
 
 bool decode_base64(std::string_view text, std::string& out) {
     out.clear();
@@ -352,7 +340,7 @@ void basic_auth::check(std::string_view authorization, const asio::ip::address& 
         done({verdict::allowed, std::chrono::seconds(0)});
         return;
     }
-    auto who = client_key(client);
+    auto who = http::client_key(client);
     // The same client asking again with the same credentials while its check waits (a scrape
     // retried after a timeout) joins that check: one bcrypt, no second queue slot, no 429.
     auto joins = state::join_key(who, key);

@@ -84,10 +84,6 @@ std::string dummy_hash(const std::map<std::string, std::string>& users);
 // The cost of a bcrypt hash ($2y$12$... -> 12), or 0 when it is not one.
 unsigned bcrypt_cost(std::string_view hash);
 
-// The key a client's failure budget and queue go by: the address for IPv4 (an IPv4-mapped
-// IPv6 address too), the /64 for IPv6 (one host usually holds a whole /64).
-std::string client_key(const boost::asio::ip::address& client);
-
 // Decodes standard base64; false on malformed input.
 bool decode_base64(std::string_view text, std::string& out);
 

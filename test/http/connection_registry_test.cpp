@@ -90,3 +90,19 @@ BOOST_FIXTURE_TEST_CASE(one_address_holds_its_share_only, fixture) {
     // None of its own can go: refused, even with room in the house.
     BOOST_TEST(!registry.make_room(make_address("192.0.2.1")));
 }
+
+// One IPv6 host speaks from any address of its /64: rotating them buys it no more places.
+BOOST_FIXTURE_TEST_CASE(an_ipv6_slash_64_is_one_client, fixture) {
+    open("2001:db8:1:2::1");
+    open("2001:db8:1:2::2");
+    auto& third = open("2001:db8:1:2:ffff::3");
+    registry.mark_idle(&third, third.where);
+    BOOST_TEST(registry.from(make_address("2001:db8:1:2::99")) == 3U);
+    BOOST_TEST(registry.from(make_address("2001:db8:1:3::1")) == 0U); // another /64
+    // A fourth address of that /64 must give up one of its own places (the idle one).
+    BOOST_TEST(registry.make_room(make_address("2001:db8:1:2::4")));
+    BOOST_TEST(third.closed);
+    // And an IPv4-mapped address is its IPv4 client.
+    open("192.0.2.7");
+    BOOST_TEST(registry.from(make_address("::ffff:192.0.2.7")) == 1U);
+}

@@ -1,4 +1,5 @@
 #define BOOST_TEST_MODULE basic auth
+#include "http/client_network.hpp"
 #include "web/basic_auth.hpp"
 
 #include <algorithm>
@@ -282,10 +283,10 @@ BOOST_AUTO_TEST_CASE(credentials_with_nul_are_refused) {
 }
 
 BOOST_AUTO_TEST_CASE(ipv6_budgets_go_by_the_64_and_v4_mapped_by_the_v4_address) {
-    BOOST_TEST(client_key(make_address("2001:db8:1:2:aaaa::1")) == "2001:db8:1:2::/64");
-    BOOST_TEST(client_key(make_address("2001:db8:1:2:bbbb::9")) == "2001:db8:1:2::/64");
-    BOOST_TEST(client_key(make_address("::ffff:192.0.2.1")) == "192.0.2.1");
-    BOOST_TEST(client_key(make_address("192.0.2.1")) == "192.0.2.1");
+    BOOST_TEST(lae::http::client_key(make_address("2001:db8:1:2:aaaa::1")) == "2001:db8:1:2::/64");
+    BOOST_TEST(lae::http::client_key(make_address("2001:db8:1:2:bbbb::9")) == "2001:db8:1:2::/64");
+    BOOST_TEST(lae::http::client_key(make_address("::ffff:192.0.2.1")) == "192.0.2.1");
+    BOOST_TEST(lae::http::client_key(make_address("192.0.2.1")) == "192.0.2.1");
     basic_auth::limits limits;
     limits.failure_burst = 1;
     limits.refill = std::chrono::hours(1);
