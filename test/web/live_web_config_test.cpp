@@ -1,4 +1,5 @@
 #define BOOST_TEST_MODULE the web configuration at work
+#include "support/log_capture.hpp"
 #include "web/live_web_config.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -77,11 +78,16 @@ struct loaded_file {
 
 // Issue 23.4: `: > web.yml` turned authentication off at the next reload.
 BOOST_AUTO_TEST_CASE(a_truncated_file_does_not_turn_authentication_off) {
+    lae::test::log_capture log;
     loaded_file config(users);
     BOOST_TEST_REQUIRE(config.web->credentials() != nullptr);
     config.write("");
     config.next_request();
     BOOST_TEST(config.web->credentials() != nullptr);
+    // Refused, not merely unread: the reload saw the empty file and said why it kept the old.
+    BOOST_TEST(log.text().find("an empty file (truncated while being written?) needs a restart") !=
+                   std::string::npos,
+               log.text());
     config.write("# only a comment\n");
     config.next_request();
     BOOST_TEST(config.web->credentials() != nullptr);
