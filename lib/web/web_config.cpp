@@ -427,7 +427,9 @@ std::optional<cipher_name> openssl_cipher(const std::string& go_name, bool& inse
 result<web_config> load_web_config(const std::string& web_config_file) {
     std::ifstream file(web_config_file);
     if (!file) {
-        return fail("cannot read " + web_config_file);
+        // The errno, so that the operator reads why (and load() can tell a permission problem).
+        const boost::system::error_code code(errno, boost::system::system_category());
+        return fail("cannot read " + web_config_file + ": " + code.message(), code);
     }
     std::stringstream text;
     text << file.rdbuf();

@@ -322,6 +322,13 @@ if [[ $(id -u) == 0 ]] && id nobody >/dev/null 2>&1; then
     set -e
     check "a key only another user can read stops the start (exit $status)" test "$status" = 1
     check "... saying why and what to do" grep -q 'Permission denied (the exporter reads its web configuration as user 0 without CAP_DAC_OVERRIDE' <<<"$out"
+    # The web configuration file itself, likewise (it used to say only "cannot read").
+    install -o nobody -m 0600 nobody.yml nobody-only.yml
+    set +e
+    out=$(timeout 10 "$EXPORTER" --listen-address 127.0.0.1:0 --web.config.file "$WORK/nobody-only.yml" 2>&1)
+    set -e
+    check "an unreadable web configuration file: why and what to do" \
+        grep -q 'cannot read .*nobody-only.yml: Permission denied (the exporter reads its web configuration as user 0 without CAP_DAC_OVERRIDE' <<<"$out"
 
     # A rotation to a key the exporter cannot read fails (logged, old certificate kept) and is
     # retried without another change on disk: making it readable is enough.
