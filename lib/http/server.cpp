@@ -215,12 +215,13 @@ void server::accept(listener& where) {
             return;
         }
         error_code unknown;
-        if (registry_->make_room(socket.remote_endpoint(unknown).address())) {
+        const auto client = socket.remote_endpoint(unknown).address();
+        if (registry_->make_room(client)) {
             // A failure here (no memory for an SSL object, a TLS reload that throws) costs this
             // connection only: the listener must go on accepting.
             try {
-                start_session(std::move(socket), tls_ ? tls_->current() : nullptr, routes_, limits_,
-                              registry_);
+                start_session(std::move(socket), client, tls_ ? tls_->current() : nullptr, routes_,
+                              limits_, registry_);
             } catch (const std::exception& e) {
                 logging::error(std::string("cannot serve a new connection: ") + e.what() +
                                "; it is closed, the exporter goes on");

@@ -35,21 +35,19 @@ class session final : public connection, public std::enable_shared_from_this<ses
 public:
     static constexpr bool is_tls = std::is_same_v<Stream, tls_stream>;
 
-    session(tcp::socket&& socket, std::shared_ptr<asio::ssl::context> tls, const router& routes,
+    session(tcp::socket&& socket, const asio::ip::address& client,
+            std::shared_ptr<asio::ssl::context> tls, const router& routes,
             const server_limits& limits, std::shared_ptr<connection_registry> registry)
-        : client_(peer_address(socket)), stream_(make_stream(std::move(socket), tls.get())),
-          tls_(std::move(tls)), buffer_(limits.header_limit + limits.body_limit), routes_(routes),
-          limits_(limits), registry_(std::move(registry)),
-          position_(registry_->add(this, client_)) {}
+        : client_(client), stream_(make_stream(std::move(socket), tls.get())), tls_(std::move(tls)),
+          buffer_(limits.header_limit + limits.body_limit), routes_(routes), limits_(limits),
+          registry_(std::move(registry)), position_(registry_->add(this, client_)) {}
 
     ~session() { registry_->remove(position_); }
 
     void start() {
         if constexpr (is_tls) {
             registry_->mark_idle(this, position_); // a silent handshake is idle too
-            error_code unknown;
-            remember_peer(stream_.native_handle(),
-                          lowest().socket().remote_endpoint(unknown).address().to_string());
+            remember_peer(stream_.native_handle(), client_.to_string());
             lowest().expires_after(limits_.read_timeout);
             stream_.async_handshake(
                 asio::ssl::stream_base::server,
@@ -83,10 +81,6 @@ private:
         }
     }
     beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
-    static asio::ip::address peer_address(const tcp::socket& socket) {
-        error_code ignored;
-        return socket.remote_endpoint(ignored).address();
-    }
 
     void on_handshake(error_code error) {
         registry_->forget_idle(position_);
@@ -253,15 +247,15 @@ private:
 
 } // namespace
 
-void start_session(tcp::socket&& socket, std::shared_ptr<asio::ssl::context> tls,
-                   const router& routes, const server_limits& limits,
-                   std::shared_ptr<connection_registry> registry) {
+void start_session(tcp::socket&& socket, const asio::ip::address& client,
+                   std::shared_ptr<asio::ssl::context> tls, const router& routes,
+                   const server_limits& limits, std::shared_ptr<connection_registry> registry) {
     if (tls) {
-        std::make_shared<session<tls_stream>>(std::move(socket), std::move(tls), routes, limits,
-                                              std::move(registry))
+        std::make_shared<session<tls_stream>>(std::move(socket), client, std::move(tls), routes,
+                                              limits, std::move(registry))
             ->start();
     } else {
-        std::make_shared<session<plain_stream>>(std::move(socket), nullptr, routes, limits,
+        std::make_shared<session<plain_stream>>(std::move(socket), client, nullptr, routes, limits,
                                                 std::move(registry))
             ->start();
     }

@@ -13,9 +13,10 @@
 
 namespace lae::http {
 
-// Starts serving `socket`: over TLS with `tls`, or plain HTTP when `tls` is nullptr. The
-// session keeps itself alive through its pending operations.
-void start_session(boost::asio::ip::tcp::socket&& socket,
+// Starts serving `socket`, whose peer is `client` (read once, at accept): over TLS with `tls`,
+// or plain HTTP when `tls` is nullptr. The session keeps itself alive through its pending
+// operations.
+void start_session(boost::asio::ip::tcp::socket&& socket, const boost::asio::ip::address& client,
                    std::shared_ptr<boost::asio::ssl::context> tls, const router& routes,
                    const server_limits& limits, std::shared_ptr<connection_registry> registry);
 
