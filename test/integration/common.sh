@@ -285,3 +285,23 @@ require() {
         }
     done
 }
+
+# wait_for DESCRIPTION COMMAND...: a web configuration reload is seen within a few seconds
+# (COMMAND succeeds). The files are looked at on connections, at most once a second: each try
+# makes a request to ${url:-$base} first.
+wait_for() {
+    local what=$1
+    shift
+    for _ in $(seq 100); do # at least 20 s: a liveness bound for a change seen in about 2 s
+        curl -sk -o /dev/null --max-time 2 "${url:-$base}/healthz" || true
+        if "$@"; then
+            pass "$what"
+            return
+        fi
+        sleep 0.2
+    done
+    fail "$what"
+}
+
+# fds PID: how many file descriptors the process holds now.
+fds() { ls "/proc/$1/fd" 2>/dev/null | wc -l; }

@@ -25,7 +25,7 @@ check "simultaneous answers are valid for both Python parsers and promtool" \
 check "scrapes after the burst still work" test "$(metric "$(scrape)" linux_audit_up)" = 1
 check "health after the burst" test "$(http_code "http://127.0.0.1:$PORT/healthz")" = 200
 check "no error logged during the burst" bash -c '! grep -q "level=error" "$1"' _ "$LOG"
-open_fds=$(ls "/proc/$PID/fd" | wc -l)
+open_fds=$(fds "$PID")
 check "descriptors back to idle after the burst ($open_fds)" test "$open_fds" -lt 20
 
 finish

@@ -29,15 +29,14 @@ check "with 512 clients holding on, scrapes are answered ($answered of 5)" test 
 check "no accept failed for want of descriptors" \
     bash -c '! grep -q "Too many open files" "$1"' _ "$LOG"
 check "the exporter holds fewer descriptors than its limit" \
-    test "$(ls "/proc/$PID/fd" | wc -l)" -lt 64
+    test "$(fds "$PID")" -lt 64
 for fd in "${held[@]}"; do exec {fd}>&-; done
 check "a scrape is answered after the clients left" scrape_answers
 
 # --max-connections-per-client: one address holds at most that many (here 4, where the default
 # share of --max-connections=16 would be 12); a newcomer takes the place of one of its own.
 start_exporter per-client ++ --max-connections=16 --max-connections-per-client=4
-descriptors() { ls "/proc/$PID/fd" | wc -l; }
-baseline=$(descriptors)
+baseline=$(fds "$PID")
 held=()
 for _ in $(seq 10); do
     exec {fd}<>"/dev/tcp/127.0.0.1/$PORT"
@@ -46,7 +45,7 @@ done
 # The scrape's connection is accepted after the 10 (one queue, first come first served): once
 # it is answered, all of them have been taken in.
 check "a scrape from that address is answered" scrape_answers
-check "10 idle connections from one address: the exporter holds at most 4 ($(($(descriptors) - baseline)) more descriptors)" \
-    test "$(($(descriptors) - baseline))" -le 4
+check "10 idle connections from one address: the exporter holds at most 4 ($(($(fds "$PID") - baseline)) more descriptors)" \
+    test "$(($(fds "$PID") - baseline))" -le 4
 for fd in "${held[@]}"; do exec {fd}>&-; done
 finish

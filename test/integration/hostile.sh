@@ -59,7 +59,7 @@ elapsed_ms=$((($(date +%s%N) - started) / 1000000))
 check "and promptly, not after a slow client's 10 s timeout (${elapsed_ms} ms < 5000 ms)" \
     test "$elapsed_ms" -lt 5000
 check "the exporter holds no more than its limit (+ a few)" \
-    test "$(ls "/proc/$PID/fd" | wc -l)" -lt 280
+    test "$(fds "$PID")" -lt 280
 for fd in "${held[@]}"; do exec {fd}>&-; done
 
 finish

@@ -6,10 +6,9 @@ require hey
 
 start_exporter soak
 rss_kib() { awk '$1 == "VmRSS:" { print $2 }' "/proc/$PID/status"; }
-fds() { ls "/proc/$PID/fd" | wc -l; }
 url="http://127.0.0.1:$PORT/metrics"
 
-fds_before=$(fds)
+fds_before=$(fds "$PID")
 # Warm-up with the same mix, so that the allocator has seen the peak.
 # timeout 120: liveness bounds (see common.sh); the soak judges memory and descriptors only.
 timeout 120 hey -n 10000 -c 32 "$url" >/dev/null
@@ -26,7 +25,7 @@ for round in 1 2 3 4 5; do
 done
 rss_after=$(rss_kib)
 sleep 0.5
-fds_after=$(fds)
+fds_after=$(fds "$PID")
 check "100,000 scrapes answered 200 ($total)" test "$total" -eq 100000
 check "no errors reported by the load generator" bash -c '! grep -q "Error distribution" "$@"' _ "$WORK"/keepalive.* "$WORK"/new.*
 growth=$((rss_after - rss_warm))

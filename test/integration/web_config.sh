@@ -62,21 +62,6 @@ handshake() {
         grep -q '^ *Cipher is\|^New, ' "$WORK/s_client.out" &&
         ! grep -q 'alert\|Cipher is (NONE)' "$WORK/s_client.out"
 }
-# wait_for DESCRIPTION COMMAND...: the reload is seen within a few seconds. The files are
-# looked at on connections, at most once a second: each try makes a request first.
-wait_for() {
-    local what=$1
-    shift
-    for _ in $(seq 100); do # at least 20 s: a liveness bound for a change seen in about 2 s
-        curl -sk -o /dev/null --max-time 2 "${url:-$base}/healthz" || true
-        if "$@"; then
-            pass "$what"
-            return
-        fi
-        sleep 0.2
-    done
-    fail "$what"
-}
 
 # --- client_allowed_sans with RequireAndVerifyClientCert: each kind of SAN ---
 cat >sans.yml <<YAML
